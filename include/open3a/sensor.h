@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Sensor helpers and delayed controls.
+ *
+ * A sensor helper knows one sensor model: how its analogue gain maps to the
+ * V4L2 control's code, its black level, how many frames its exposure, gain
+ * and VBLANK take to apply, and the margin between frame length and the
+ * longest exposure. Exposure time <-> lines and frame duration <-> lines
+ * conversions take the mode's line time.
+ *
+ * Delayed controls queue sensor control values so that each lands on the
+ * intended frame despite the sensor's own delays, and answer which values
+ * were in effect on a given frame.
+ */
+#ifndef OPEN3A_SENSOR_H
+#define OPEN3A_SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct o3a_error;
+
+/** A sensor helper. Static and const: never freed. */
+typedef struct o3a_sensor_helper o3a_sensor_helper;
+
+/**
+ * o3a_sensor_helper_find() - the helper for a sensor model.
+ * @name: "imx219", "imx477", "imx708", "imx296", "imx290", "ov5647",
+ *        "ov9281" or "generic"; case-insensitive. A V4L2 entity name such
+ *        as "imx219 10-0010" matches on its first word.
+ * Return: the helper, or NULL when none matches (callers then use
+ * o3a_sensor_helper_generic() and say so).
+ */
+const o3a_sensor_helper *o3a_sensor_helper_find(const char *name);
+
+/** o3a_sensor_helper_generic() - the generic linear helper (never NULL). */
+const o3a_sensor_helper *o3a_sensor_helper_generic(void);
+
+/** o3a_sensor_helper_count() / _at() - enumerate the known helpers. */
+size_t o3a_sensor_helper_count(void);
+const o3a_sensor_helper *o3a_sensor_helper_at(size_t index);
+
+/** o3a_sensor_helper_name() - "imx219" ... */
+const char *o3a_sensor_helper_name(const o3a_sensor_helper *helper);
+
+/**
+ * struct o3a_sensor_delays - frames between writing a control and the
+ * first frame it affects (libcamera's convention: exposure 2, gain 1,
+ * vblank 2 on IMX219).
+ */
+struct o3a_sensor_delays {
+	uint32_t exposure;
+	uint32_t gain;
+	uint32_t vblank;
+};
+
+/** o3a_sensor_helper_delays() - the helper's control delays. */
+struct o3a_sensor_delays o3a_sensor_helper_delays(const o3a_sensor_helper *h);
+
+/**
+ * o3a_sensor_helper_black_level() - the sensor's black level, in 16-bit
+ * units (shift right by 16 - bit_depth for the mode's units).
+ */
+uint32_t o3a_sensor_helper_black_level(const o3a_sensor_helper *helper);
+
+/**
+ * o3a_sensor_helper_frame_margin() - lines that the frame length must
+ * exceed the exposure by (frame_length >= exposure_lines + margin).
+ */
+uint32_t o3a_sensor_helper_frame_margin(const o3a_sensor_helper *helper);
+
+/**
+ * o3a_sensor_helper_gain_code() - the V4L2 analogue gain code for @gain:
+ * the largest code whose gain does not exceed @gain (so the residual can
+ * go into digital gain), clamped to the helper's code range.
+ */
+uint32_t o3a_sensor_helper_gain_code(const o3a_sensor_helper *helper,
+				     double gain);
+
+/** o3a_sensor_helper_gain() - the analogue gain (linear) of a code. */
+double o3a_sensor_helper_gain(const o3a_sensor_helper *helper, uint32_t code);
+
+/** o3a_sensor_helper_gain_range() - the analogue gain limits (linear). */
+void o3a_sensor_helper_gain_range(const o3a_sensor_helper *helper,
+				  double *min_gain, double *max_gain);
+
+/**
+ * o3a_exposure_to_lines() - exposure time to whole lines, rounded down
+ * (never longer than asked), at least 1.
+ * @exposure_us: exposure time.
+ * @line_time_ns: the mode's line time (> 0).
+ */
+uint32_t o3a_exposure_to_lines(double exposure_us, double line_time_ns);
+
+/** o3a_lines_to_exposure() - lines to microseconds. */
+double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
+
+/**
+ * o3a_frame_duration_to_lines() - frame duration to whole lines, rounded
+ * up (a frame is never shorter than asked).
+ */
+uint32_t o3a_frame_duration_to_lines(double frame_duration_us,
+				     double line_time_ns);
+
+/**
+ * o3a_line_time_ns() - line time from V4L2_CID_PIXEL_RATE and the line
+ * length in pixels (width + HBLANK).
+ * Return: ns, or 0 when @pixel_rate_hz is 0.
+ */
+double o3a_line_time_ns(uint64_t pixel_rate_hz, uint32_t line_length_pixels);
+
+/* ---- Delayed controls -------------------------------------------------- */
+
+/** The sensor controls delayed controls track. */
+enum o3a_sensor_ctrl {
+	O3A_SENSOR_CTRL_EXPOSURE = 0, /* lines */
+	O3A_SENSOR_CTRL_GAIN = 1,     /* analogue gain code */
+	O3A_SENSOR_CTRL_VBLANK = 2,   /* lines */
+	O3A_SENSOR_CTRL_COUNT = 3
+};
+
+/**
+ * struct o3a_sensor_values - one value per sensor control, in the codes
+ * written to V4L2, and the request they belong to.
+ */
+struct o3a_sensor_values {
+	int64_t value[O3A_SENSOR_CTRL_COUNT];
+	uint64_t request_id;
+};
+
+/** Delayed controls of one sensor. Opaque. */
+typedef struct o3a_delayed_controls o3a_delayed_controls;
+
+/**
+ * o3a_delayed_controls_create() - start tracking a sensor's controls.
+ * @delays: per-control delays in frames (each <= 15).
+ * @initial: the values in effect before streaming starts (frame 0 and
+ *           whatever precedes the first queued values).
+ *
+ * Return: a new object (o3a_delayed_controls_destroy()), or NULL with
+ * @err: -EINVAL for a delay over 15, -ENOMEM.
+ */
+o3a_delayed_controls *
+o3a_delayed_controls_create(const struct o3a_sensor_delays *delays,
+			    const struct o3a_sensor_values *initial,
+			    struct o3a_error *err);
+
+/** o3a_delayed_controls_destroy() - NULL does nothing. */
+void o3a_delayed_controls_destroy(o3a_delayed_controls *dc);
+
+/**
+ * o3a_delayed_controls_push() - ask for @values to be in effect from frame
+ * @frame on.
+ * Return: 0; -EAGAIN when @frame is too soon for some control (its delay
+ * has passed: the value is then applied as early as possible and the
+ * return tells the caller so); -EINVAL when @frame is older than the last
+ * frame started.
+ */
+int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
+			      const struct o3a_sensor_values *values);
+
+/**
+ * o3a_delayed_controls_frame_start() - frame @sequence has started (the
+ * sensor's start-of-frame, or a dequeued buffer). Gaps in @sequence
+ * (dropped frames) are allowed. Fills @write with the values to write to
+ * the sensor now and @write_mask with bit (1 << ctrl) for each control that
+ * must be written.
+ *
+ * Return: 0; -EINVAL when @sequence goes backwards.
+ */
+int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
+				     uint64_t sequence,
+				     struct o3a_sensor_values *write,
+				     uint32_t *write_mask);
+
+/**
+ * o3a_delayed_controls_get() - the values in effect on frame @sequence, and
+ * (in request_id) the newest request whose values had all taken effect.
+ * Return: 0; -ERANGE when @sequence is older than the history kept (at
+ * least 32 frames) or newer than the last frame started.
+ */
+int o3a_delayed_controls_get(const o3a_delayed_controls *dc, uint64_t sequence,
+			     struct o3a_sensor_values *values);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OPEN3A_SENSOR_H */
