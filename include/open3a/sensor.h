@@ -82,7 +82,10 @@ uint32_t o3a_sensor_helper_frame_margin(const o3a_sensor_helper *helper);
 uint32_t o3a_sensor_helper_gain_code(const o3a_sensor_helper *helper,
 				     double gain);
 
-/** o3a_sensor_helper_gain() - the analogue gain (linear) of a code. */
+/**
+ * o3a_sensor_helper_gain() - the analogue gain (linear) of a code. A code
+ * outside the helper's range is clamped to it first.
+ */
 double o3a_sensor_helper_gain(const o3a_sensor_helper *helper, uint32_t code);
 
 /** o3a_sensor_helper_gain_range() - the analogue gain limits (linear). */
@@ -90,10 +93,43 @@ void o3a_sensor_helper_gain_range(const o3a_sensor_helper *helper,
 				  double *min_gain, double *max_gain);
 
 /**
+ * o3a_sensor_helper_code_range() - the V4L2 analogue gain code limits the
+ * helper uses (the driver's V4L2_CID_ANALOGUE_GAIN range). Either pointer
+ * may be NULL.
+ */
+void o3a_sensor_helper_code_range(const o3a_sensor_helper *helper,
+				  uint32_t *min_code, uint32_t *max_code);
+
+/**
+ * o3a_sensor_helper_exposure_offset_us() - a fixed time the sensor adds to
+ * every exposure (IMX296: 14.26 us); 0 for most sensors.
+ */
+double o3a_sensor_helper_exposure_offset_us(const o3a_sensor_helper *helper);
+
+/**
+ * o3a_sensor_helper_exposure_to_lines() - as o3a_exposure_to_lines(), after
+ * taking away the helper's exposure offset.
+ */
+uint32_t o3a_sensor_helper_exposure_to_lines(const o3a_sensor_helper *helper,
+					     double exposure_us,
+					     double line_time_ns);
+
+/**
+ * o3a_sensor_helper_lines_to_exposure() - as o3a_lines_to_exposure(), plus
+ * the helper's exposure offset (0 when @line_time_ns is not > 0).
+ */
+double o3a_sensor_helper_lines_to_exposure(const o3a_sensor_helper *helper,
+					   uint32_t lines, double line_time_ns);
+
+/**
  * o3a_exposure_to_lines() - exposure time to whole lines, rounded down
- * (never longer than asked), at least 1.
+ * (never longer than asked), at least 1, at most UINT32_MAX. A result
+ * within 1e-6 line below a whole number counts as that number, so that
+ * o3a_exposure_to_lines(o3a_lines_to_exposure(n, t), t) == n despite
+ * floating-point error.
  * @exposure_us: exposure time.
  * @line_time_ns: the mode's line time (> 0).
+ * Return: lines; 0 when @line_time_ns is not a positive finite number.
  */
 uint32_t o3a_exposure_to_lines(double exposure_us, double line_time_ns);
 
@@ -102,7 +138,11 @@ double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
 
 /**
  * o3a_frame_duration_to_lines() - frame duration to whole lines, rounded
- * up (a frame is never shorter than asked).
+ * up (a frame is never shorter than asked); a result within 1e-6 line
+ * above a whole number counts as that number. The frame length in lines
+ * less the mode's height is the VBLANK to write.
+ * Return: lines; 0 when @line_time_ns is not a positive finite number or
+ * @frame_duration_us is not > 0.
  */
 uint32_t o3a_frame_duration_to_lines(double frame_duration_us,
 				     double line_time_ns);
@@ -156,10 +196,21 @@ void o3a_delayed_controls_destroy(o3a_delayed_controls *dc);
 /**
  * o3a_delayed_controls_push() - ask for @values to be in effect from frame
  * @frame on.
- * Return: 0; -EAGAIN when @frame is too soon for some control (its delay
- * has passed: the value is then applied as early as possible and the
- * return tells the caller so); -EINVAL when @frame is older than the last
- * frame started.
+ *
+ * Each control c, of delay d, is written at the start of frame
+ * @frame - d (o3a_delayed_controls_frame_start() returns it then) and is in
+ * effect from frame @frame on. A second push for the same @frame replaces
+ * the first. @values->request_id is reported by o3a_delayed_controls_get()
+ * once every control of this push (or of a push for a later frame) is in
+ * effect.
+ *
+ * Return: 0; -EAGAIN when @frame is too soon for some control (its write
+ * frame @frame - d has already started, or comes before streaming): that
+ * value is then written at the next frame start and lands d frames later,
+ * the history saying so; a value superseded by an already written push for
+ * a later frame is dropped (also -EAGAIN). -EINVAL when @frame is older
+ * than the last frame started; -ENOSPC when 64 pushes are already waiting
+ * to be written.
  */
 int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
 			      const struct o3a_sensor_values *values);
@@ -167,11 +218,14 @@ int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
 /**
  * o3a_delayed_controls_frame_start() - frame @sequence has started (the
  * sensor's start-of-frame, or a dequeued buffer). Gaps in @sequence
- * (dropped frames) are allowed. Fills @write with the values to write to
- * the sensor now and @write_mask with bit (1 << ctrl) for each control that
- * must be written.
+ * (dropped frames) are allowed: a write due at a skipped frame is made now
+ * and lands late. Fills @write with the values to write to the sensor now
+ * and @write_mask with bit (1 << ctrl) for each control that must be
+ * written; @write->request_id is that of the newest push written. A value
+ * written now for a control of delay d is in effect from frame
+ * @sequence + d on (delay 0: on this very frame).
  *
- * Return: 0; -EINVAL when @sequence goes backwards.
+ * Return: 0; -EINVAL when @sequence is not greater than the previous one.
  */
 int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
 				     uint64_t sequence,
@@ -180,9 +234,13 @@ int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
 
 /**
  * o3a_delayed_controls_get() - the values in effect on frame @sequence, and
- * (in request_id) the newest request whose values had all taken effect.
- * Return: 0; -ERANGE when @sequence is older than the history kept (at
- * least 32 frames) or newer than the last frame started.
+ * (in request_id) the newest request whose values had all taken effect
+ * (a request counts as taken effect once each control holds its value or
+ * that of a push for a later frame; the initial values count as a push for
+ * frame 0). Frames skipped by a gap are answered too.
+ * Return: 0; -ERANGE when @sequence is older than the history kept (64
+ * frames), older than the first frame started, or newer than the last
+ * frame started.
  */
 int o3a_delayed_controls_get(const o3a_delayed_controls *dc, uint64_t sequence,
 			     struct o3a_sensor_values *values);
