@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The two phases of software statistics (see README.md "Design"):
+ *
+ *  1. a per-format *quad reader* turns a run of 2x2 quads of one row pair
+ *     into planar arrays of black-subtracted samples, ordered R, Gr, Gb, B
+ *     whatever the Bayer order, plus a saturation flag per quad;
+ *  2. one *accumulator* sums a run of those quads into a zone and counts
+ *     them into the histograms.
+ *
+ * Runs are at most O3A_STATS_CHUNK quads so that the planar buffers and
+ * the histograms stay in the L1 cache.
+ */
+#ifndef O3A_STATS_KERNELS_H
+#define O3A_STATS_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define O3A_STATS_CHUNK 256
+
+/* Number of copies of each histogram, used in turn by consecutive quads
+ * so that two increments of the same bin never wait on each other
+ * (store-to-load forwarding); merged at the end of the frame. */
+#define O3A_STATS_HIST_COPIES 2
+
+/* Histogram kinds, in the order of struct o3a_stats_hist.h[]. */
+enum { HK_Y = 0, HK_R, HK_G, HK_B, HK_COUNT };
+
+/** Planar quads: samples after black level, saturation flags, and the
+ * derived values the histograms count (filled by the accumulator). */
+struct o3a_quads {
+	uint16_t r[O3A_STATS_CHUNK];
+	uint16_t g1[O3A_STATS_CHUNK];
+	uint16_t g2[O3A_STATS_CHUNK];
+	uint16_t b[O3A_STATS_CHUNK];
+	uint8_t sat[O3A_STATS_CHUNK];
+	uint16_t gh[O3A_STATS_CHUNK]; /* (g1 + g2) / 2 */
+	uint16_t y[O3A_STATS_CHUNK];  /* (r + g1 + g2 + b) / 4 */
+} __attribute__((aligned(64)));
+
+/** What a quad reader needs to know about the frame. */
+struct o3a_reader {
+	uint32_t fourcc;
+	uint32_t bit_depth;
+	uint32_t bayer_order;
+	uint32_t packing;
+	uint16_t black;
+	uint16_t white; /* a sample >= white saturates its quad */
+	bool use_avx2;
+};
+
+/**
+ * o3a_read_quads() - read @n quads of one row pair, quads @q, @q + @step,
+ * ... (quad columns of the frame, absolute: quad q covers pixels 2q, 2q+1).
+ * @row0, @row1: the two lines; @chroma: NV12's chroma line (else NULL).
+ */
+void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
+		    const uint8_t *row1, const uint8_t *chroma, uint32_t q,
+		    uint32_t n, uint32_t step, struct o3a_quads *out);
+
+/** Histograms while a frame is computed. */
+struct o3a_hist_acc {
+	uint32_t *h;	     /* HK_COUNT x COPIES x size counters */
+	uint32_t size;	     /* entries per copy */
+	const uint16_t *lut; /* value -> bin, or NULL: index is the value */
+	bool use_avx2;
+};
+
+static inline uint32_t *o3a_hist_copy(const struct o3a_hist_acc *ha,
+				      unsigned kind, unsigned copy)
+{
+	return ha->h + ((size_t)kind * O3A_STATS_HIST_COPIES + copy) * ha->size;
+}
+
+/** Sums of one run of quads. */
+struct o3a_run_sums {
+	uint64_t r, g, b, focus;
+	uint32_t count, saturated;
+};
+
+/**
+ * o3a_accumulate() - add @n quads of @qd to @sums and the histograms;
+ * computes qd->gh and qd->y; adds the focus pairs inside the run.
+ */
+void o3a_accumulate(struct o3a_quads *qd, uint32_t n,
+		    const struct o3a_hist_acc *ha, struct o3a_run_sums *sums);
+
+/** o3a_cpu_has_avx2() - AVX2 usable on this CPU (and built in). */
+bool o3a_cpu_has_avx2(void);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SIMD variants of the kernels (kernels_avx2.c), chosen at run time. */
+#ifndef O3A_STATS_KERNELS_SIMD_H
+#define O3A_STATS_KERNELS_SIMD_H
+
+#include "stats/kernels.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
+	(defined(__GNUC__) || defined(__clang__))
+#define O3A_STATS_HAVE_AVX2 1
+#else
+#define O3A_STATS_HAVE_AVX2 0
+#endif
+
+/** o3a_accumulate_scalar() - the portable o3a_accumulate(). */
+void o3a_accumulate_scalar(struct o3a_quads *qd, uint32_t n,
+			   const struct o3a_hist_acc *ha,
+			   struct o3a_run_sums *sums);
+
+/** o3a_hist_count_scalar() - count qd's y, r, gh, b into the histograms. */
+void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
+			   const struct o3a_hist_acc *ha);
+
+/** o3a_yuv_quad_to_rgb() - see kernels.c: sums of four Y, Cb, Cr of one
+ * quad to 8-bit R, G, B. */
+void o3a_yuv_quad_to_rgb(uint32_t y4, uint32_t cb4, uint32_t cr4,
+			 uint32_t rgb[3]);
+
+#if O3A_STATS_HAVE_AVX2
+/** Returns false when it does not handle this format (caller falls back). */
+bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+			 const uint8_t *row1, uint32_t q, uint32_t n,
+			 struct o3a_quads *out);
+void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
+			 const struct o3a_hist_acc *ha,
+			 struct o3a_run_sums *sums);
+#endif
+
+#endif

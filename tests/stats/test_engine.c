@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Software statistics against the scalar reference (reference.c), bit for
+ * bit, on every format and Bayer order, random frames, windows, strides,
+ * grids, black and white levels, with and without SIMD; plus hand-computed
+ * cases and the errors.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <open3a/open3a.h>
+#include <open3a/stats.h>
+
+#include "reference.h"
+
+static const char *const all_formats[] = {
+	"SRGGB8",   "SGRBG8",	"SGBRG8",   "SBGGR8",	"SRGGB10",  "SGRBG10",
+	"SGBRG10",  "SBGGR10",	"SRGGB12",  "SGRBG12",	"SGBRG12",  "SBGGR12",
+	"SRGGB14",  "SGRBG14",	"SGBRG14",  "SBGGR14",	"SRGGB16",  "SGRBG16",
+	"SGBRG16",  "SBGGR16",	"SRGGB10P", "SGRBG10P", "SGBRG10P", "SBGGR10P",
+	"SRGGB12P", "SGRBG12P", "SGBRG12P", "SBGGR12P", "GREY",	    "Y10",
+	"Y12",	    "Y16",	"YUYV",	    "UYVY",	"NV12",
+};
+#define N_ALL (sizeof(all_formats) / sizeof(all_formats[0]))
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rnd(void)
+{
+	/* xorshift64*: reproducible across machines. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static uint32_t rnd_in(uint32_t lo, uint32_t hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+static void assert_same_stats(const struct o3a_stats *a,
+			      const struct o3a_stats *b, const char *what)
+{
+	uint32_t i, nz = a->cols * a->rows;
+
+	assert_int_equal(a->cols, b->cols);
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->white_level, b->white_level);
+	for (i = 0; i < nz; i++) {
+		if (memcmp(&a->zones[i], &b->zones[i], sizeof(a->zones[i])) ||
+		    a->focus[i] != b->focus[i]) {
+			print_error("%s: zone %u: r %llu/%llu g %llu/%llu b "
+				    "%llu/%llu n %u/%u sat %u/%u focus "
+				    "%llu/%llu\n",
+				    what, i, (unsigned long long)a->zones[i].r,
+				    (unsigned long long)b->zones[i].r,
+				    (unsigned long long)a->zones[i].g,
+				    (unsigned long long)b->zones[i].g,
+				    (unsigned long long)a->zones[i].b,
+				    (unsigned long long)b->zones[i].b,
+				    a->zones[i].count, b->zones[i].count,
+				    a->zones[i].saturated,
+				    b->zones[i].saturated,
+				    (unsigned long long)a->focus[i],
+				    (unsigned long long)b->focus[i]);
+			fail();
+		}
+	}
+	for (i = 0; i < a->hist_bins; i++) {
+		if (a->hist_y[i] != b->hist_y[i] ||
+		    a->hist_r[i] != b->hist_r[i] ||
+		    a->hist_g[i] != b->hist_g[i] ||
+		    a->hist_b[i] != b->hist_b[i]) {
+			print_error("%s: histogram bin %u differs\n", what, i);
+			fail();
+		}
+	}
+}
+
+struct case_desc {
+	const char *fmt;
+	uint32_t width, height, pad;
+	struct o3a_stats_config cfg;
+	bool flat; /* large flat patches instead of noise */
+};
+
+static void run_case(const struct case_desc *cd, bool simd)
+{
+	const struct o3a_format_info *fi = o3a_format_from_name(cd->fmt);
+	struct o3a_stats *got = malloc(sizeof(*got));
+	struct o3a_stats *want = malloc(sizeof(*want));
+	struct o3a_raw_frame f;
+	o3a_stats_engine *e;
+	uint8_t *data;
+	o3a_error err;
+	size_t size;
+	uint32_t i, x, y;
+	char what[200];
+
+	assert_non_null(fi);
+	assert_non_null(got);
+	assert_non_null(want);
+	f.fourcc = fi->fourcc;
+	f.width = cd->width;
+	f.height = cd->height;
+	f.stride = o3a_format_min_stride(fi->fourcc, cd->width) + cd->pad;
+	size = (size_t)f.stride * f.height;
+	if (fi->fourcc == O3A_FOURCC('N', 'V', '1', '2'))
+		size += (size_t)f.stride * ((f.height + 1) / 2);
+	/* Exactly the bytes needed: ASan catches any read past them. */
+	data = malloc(size);
+	assert_non_null(data);
+	for (i = 0; i < size; i++)
+		data[i] = (uint8_t)rnd();
+	if (cd->flat && fi->packing != 2) {
+		uint32_t max = (1u << fi->bit_depth) - 1;
+
+		for (y = 0; y < f.height; y++)
+			for (x = 0; x < f.width; x++)
+				ref_put_sample(data, fi->fourcc, f.stride, x, y,
+					       ((x / 37 + y / 23) * 977 +
+						(x & 1) * 13 + (y & 1) * 7) %
+						       (max + 1));
+	}
+	f.data = data;
+	f.size = size;
+
+	if (simd)
+		unsetenv("OPEN3A_STATS_NO_SIMD");
+	else
+		setenv("OPEN3A_STATS_NO_SIMD", "1", 1);
+	e = o3a_stats_engine_create(&cd->cfg, &err);
+	assert_non_null(e);
+	memset(got, 0xa5, sizeof(*got));
+	if (o3a_stats_compute(e, &f, got, &err)) {
+		print_error("compute: %s\n", err.message);
+		fail();
+	}
+	assert_int_equal(ref_stats(&f, &cd->cfg, want), 0);
+	snprintf(what, sizeof(what),
+		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
+		 "black %u white %u sub %u %s",
+		 cd->fmt, f.width, f.height, f.stride, cd->cfg.window.x,
+		 cd->cfg.window.y, cd->cfg.window.width, cd->cfg.window.height,
+		 cd->cfg.cols, cd->cfg.rows, cd->cfg.hist_bins,
+		 cd->cfg.black_level, cd->cfg.white_level, cd->cfg.subsample,
+		 simd ? "simd" : "scalar");
+	assert_same_stats(got, want, what);
+	assert_int_equal(o3a_stats_validate(got, &err), 0);
+	o3a_stats_engine_destroy(e);
+	unsetenv("OPEN3A_STATS_NO_SIMD");
+	free(data);
+	free(got);
+	free(want);
+}
+
+static void random_case(struct case_desc *cd, const char *fmt, bool subsample)
+{
+	const struct o3a_format_info *fi = o3a_format_from_name(fmt);
+	uint32_t max = (1u << fi->bit_depth) - 1;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->fmt = fmt;
+	cd->width = rnd_in(2, 700);
+	cd->height = rnd_in(2, 40);
+	if (fi->packing == 2 && (cd->width & 1))
+		cd->width++;
+	cd->pad = rnd() % 3 ? rnd_in(0, 70) : 0;
+	o3a_stats_config_init(&cd->cfg);
+	cd->cfg.cols = rnd_in(1, 64);
+	cd->cfg.rows = rnd_in(1, 64);
+	cd->cfg.hist_bins = 16u << rnd_in(0, 6);
+	if (rnd() % 2) {
+		cd->cfg.window.x = rnd_in(0, cd->width - 2);
+		cd->cfg.window.y = rnd_in(0, cd->height - 2);
+		cd->cfg.window.width =
+			rnd_in(2, cd->width - (cd->cfg.window.x & ~1u));
+		cd->cfg.window.height =
+			rnd_in(2, cd->height - (cd->cfg.window.y & ~1u));
+	}
+	if (rnd() % 4)
+		cd->cfg.black_level = rnd_in(0, max / 8);
+	if (rnd() % 2)
+		cd->cfg.white_level = rnd_in(cd->cfg.black_level + 1, max);
+	cd->cfg.subsample = subsample ? rnd_in(2, 6) : 1;
+	cd->flat = rnd() % 3 == 0;
+}
+
+/* Every format, many random geometries, both code paths. */
+static void test_random_frames(void **state)
+{
+	struct case_desc cd;
+	size_t f;
+	int i;
+
+	for (f = 0; f < N_ALL; f++) {
+		for (i = 0; i < 12; i++) {
+			random_case(&cd, all_formats[f], false);
+			run_case(&cd, true);
+			run_case(&cd, false);
+		}
+	}
+}
+
+static void test_random_subsampled(void **state)
+{
+	struct case_desc cd;
+	size_t f;
+	int i;
+
+	for (f = 0; f < N_ALL; f++) {
+		for (i = 0; i < 4; i++) {
+			random_case(&cd, all_formats[f], true);
+			run_case(&cd, true);
+			run_case(&cd, false);
+		}
+	}
+}
+
+/* Wide frames: long runs through the SIMD blocks, 64x64 and 1x1 grids. */
+static void test_wide_frames(void **state)
+{
+	static const char *const fmts[] = {"SRGGB10", "SBGGR10P", "SGRBG12",
+					   "SGBRG8",  "SRGGB16",  "SBGGR12P"};
+	struct case_desc cd;
+	size_t f;
+
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		memset(&cd, 0, sizeof(cd));
+		cd.fmt = fmts[f];
+		cd.width = 4056 / 2 + 2 * (uint32_t)f;
+		cd.height = 24;
+		o3a_stats_config_init(&cd.cfg);
+		cd.cfg.black_level = 64;
+		run_case(&cd, true);
+		cd.cfg.cols = cd.cfg.rows = 1;
+		cd.flat = true;
+		run_case(&cd, true);
+		cd.cfg.cols = cd.cfg.rows = 64;
+		cd.cfg.hist_bins = 128;
+		run_case(&cd, true);
+	}
+}
+
+/* A hand-computed case: 4x2 SRGGB10, black 64, white 1000. */
+static void test_known_values(void **state)
+{
+	/* Quad 0: R 164, Gr 264, Gb 364, B 1000 (saturated);
+	 * quad 1: R 10 (below black), Gr 74, Gb 84, B 564. */
+	static const uint16_t px[2][4] = {{164, 264, 10, 74},
+					  {364, 1000, 84, 564}};
+	struct o3a_stats *s = malloc(sizeof(*s));
+	struct o3a_stats_config c;
+	struct o3a_raw_frame f = {
+		.data = px,
+		.size = sizeof(px),
+		.fourcc = O3A_FOURCC('R', 'G', '1', '0'),
+		.width = 4,
+		.height = 2,
+		.stride = 8,
+	};
+	o3a_stats_engine *e;
+	o3a_error err;
+
+	assert_non_null(s);
+	o3a_stats_config_init(&c);
+	c.cols = 2;
+	c.rows = 1;
+	c.hist_bins = 16;
+	c.black_level = 64;
+	c.white_level = 1000;
+	e = o3a_stats_engine_create(&c, &err);
+	assert_non_null(e);
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), 0);
+	assert_int_equal(s->zones[0].r, 100);
+	assert_int_equal(s->zones[0].g, 200 + 300);
+	assert_int_equal(s->zones[0].b, 936);
+	assert_int_equal(s->zones[0].count, 1);
+	assert_int_equal(s->zones[0].saturated, 1);
+	assert_int_equal(s->zones[1].r, 0);
+	assert_int_equal(s->zones[1].g, 10 + 20);
+	assert_int_equal(s->zones[1].b, 500);
+	assert_int_equal(s->zones[1].saturated, 0);
+	/* gh: 250 then 15: one pair, in zone 0. */
+	assert_int_equal(s->focus[0], 235 * 235);
+	assert_int_equal(s->focus[1], 0);
+	/* range 936, 16 bins: bin = v * 16 / 937. Y0 = 1536 / 4 = 384 -> 6. */
+	assert_int_equal(s->hist_y[6], 1);
+	assert_int_equal(s->hist_y[132 * 16 / 937], 1);
+	assert_int_equal(s->hist_r[100 * 16 / 937], 1);
+	assert_int_equal(s->hist_r[0], 1);
+	assert_int_equal(s->hist_b[15], 1);
+	assert_int_equal(s->black_level, 64);
+	assert_int_equal(s->white_level, 1000);
+	assert_int_equal(s->bayer_order, O3A_BAYER_RGGB);
+	assert_int_equal(s->source, O3A_STATS_SOURCE_SOFTWARE);
+	o3a_stats_engine_destroy(e);
+	free(s);
+}
+
+/* YUV: a grey quad stays grey; limited-range black and white map to 0
+ * and 255. */
+static void test_yuv_conversion(void **state)
+{
+	/* YUYV 2x2: Y 16 (black) / Y 235 (white) quads, neutral chroma. */
+	static const uint8_t black[8] = {16, 128, 16, 128, 16, 128, 16, 128};
+	static const uint8_t white[8] = {235, 128, 235, 128,
+					 235, 128, 235, 128};
+	static const uint8_t grey[8] = {126, 128, 126, 128, 126, 128, 126, 128};
+	const uint8_t *const in[3] = {black, white, grey};
+	const uint32_t want[3] = {0, 255, 128};
+	struct o3a_stats *s = malloc(sizeof(*s));
+	struct o3a_stats_config c;
+	o3a_stats_engine *e;
+	int i;
+
+	assert_non_null(s);
+	o3a_stats_config_init(&c);
+	c.cols = c.rows = 1;
+	e = o3a_stats_engine_create(&c, NULL);
+	assert_non_null(e);
+	for (i = 0; i < 3; i++) {
+		struct o3a_raw_frame f = {
+			in[i], 8, O3A_FOURCC('Y', 'U', 'Y', 'V'), 2, 2, 4};
+
+		assert_int_equal(o3a_stats_compute(e, &f, s, NULL), 0);
+		assert_int_equal(s->zones[0].r, want[i]);
+		assert_int_equal(s->zones[0].g, 2 * want[i]);
+		assert_int_equal(s->zones[0].b, want[i]);
+		assert_int_equal(s->zones[0].saturated, i == 1);
+	}
+	o3a_stats_engine_destroy(e);
+	free(s);
+}
+
+static void test_errors(void **state)
+{
+	static uint16_t px[64];
+	struct o3a_stats *s = malloc(sizeof(*s));
+	struct o3a_stats_config c;
+	struct o3a_raw_frame f = {
+		px, sizeof(px), O3A_FOURCC('R', 'G', '1', '0'), 8, 8, 16};
+	o3a_stats_engine *e;
+	o3a_error err;
+
+	assert_non_null(s);
+	o3a_stats_config_init(&c);
+	c.hist_bins = 100;
+	assert_null(o3a_stats_engine_create(&c, &err));
+	assert_int_equal(err.code, -EINVAL);
+	o3a_stats_config_init(&c);
+	c.cols = 65;
+	assert_null(o3a_stats_engine_create(&c, &err));
+	o3a_stats_config_init(&c);
+	c.subsample = 0;
+	assert_null(o3a_stats_engine_create(&c, &err));
+
+	o3a_stats_config_init(&c);
+	e = o3a_stats_engine_create(&c, &err);
+	assert_non_null(e);
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), 0);
+	f.size = sizeof(px) - 1;
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "bytes"));
+	f.size = sizeof(px);
+	f.stride = 15;
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "stride"));
+	f.stride = 16;
+	f.fourcc = O3A_FOURCC('X', 'X', 'X', 'X');
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "format"));
+	o3a_stats_engine_destroy(e);
+
+	f.fourcc = O3A_FOURCC('R', 'G', '1', '0');
+	c.window = (struct o3a_rect){4, 4, 6, 2};
+	e = o3a_stats_engine_create(&c, &err);
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "window"));
+	o3a_stats_engine_destroy(e);
+
+	o3a_stats_config_init(&c);
+	c.black_level = 1023;
+	e = o3a_stats_engine_create(&c, &err);
+	assert_int_equal(o3a_stats_compute(e, &f, s, &err), -EINVAL);
+	o3a_stats_engine_destroy(e);
+	o3a_stats_engine_destroy(NULL);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_values),
+		cmocka_unit_test(test_yuv_conversion),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_random_frames),
+		cmocka_unit_test(test_random_subsampled),
+		cmocka_unit_test(test_wide_frames),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
