@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * AWB: from the zone statistics to an illuminant estimate.
+ *
+ * The model is the Raspberry Pi one (libcamera, src/ipa/rpi/controller/rpi/
+ * awb.cpp and awb_bayes.cpp): the sensor's white point moves along a
+ * calibrated curve of r/g and b/g against colour temperature (ct_curve);
+ * for a candidate illuminant with white point (r, b) each usable zone
+ * contributes the squared distance from grey of its white-balanced colour,
+ *     delta2 = (r_zone / r - 1 - whitepoint_r)^2 +
+ *              (b_zone / b - 1 - whitepoint_b)^2,
+ * clamped at delta_limit (so that strongly coloured zones cannot pull the
+ * result), and the candidate's cost is that sum minus the log prior of its
+ * CT at the scene's lux. The least cost wins.
+ *
+ * What is ours is how it is made cheap enough to run on every frame on the
+ * calling thread (the reference runs it on a helper thread, every tenth
+ * frame):
+ *  - one pass over the zones bins their chromaticities into a small 2-D
+ *    histogram (an approximate log2 scale read from the float's bits, 1/8
+ *    octave per bin) that keeps per bin the moments n, sum r, sum b,
+ *    sum r^2, sum b^2. The sum of squared distances of a bin's zones is then
+ *    exact from its moments for any candidate; only the clamp is decided per
+ *    bin (min(bin sum, n * delta_limit)). A scene of 1024 zones usually
+ *    fills a few dozen bins;
+ *  - zones whose chromaticity cannot come within delta_limit of any point
+ *    of the curve are not binned at all: their cost is the same constant for
+ *    every candidate;
+ *  - the coarse grid of candidate CTs, their curve points and the prior of
+ *    every lux level at them are computed at create;
+ *  - the fine search walks along the curve, across it (transverse), and
+ *    along it again, a handful of candidates each, with a quadratic fit
+ *    between the best three, instead of the reference's full 2-D grid.
+ *
+ * The costs are normalised so that the prior keeps the weight it was tuned
+ * with whatever our zone grid: the reference adds, over the bcm2835-isp's
+ * 16 x 12 = 192 AWB regions, sum(delta2) - prior * valid / 192, which has
+ * the same minimum as 192 * mean(delta2) - prior. We use
+ * reference_regions * mean(delta2) - prior (reference_regions = 192).
+ */
+#include <math.h>
+#include <string.h>
+
+#include <open3a/algorithm.h>
+#include <open3a/stats.h>
+
+#include "awb.h"
+
+/* The float bit pattern of a positive value: monotonic in the value, and
+ * (pattern >> 23) - 127 + mantissa / 2^23 approximates log2. */
+static uint32_t float_bits(float v)
+{
+	uint32_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	return u;
+}
+
+void o3a_awb_curve_point(const struct awb_config *cfg, double ct_k, double *r,
+			 double *b)
+{
+	*r = o3a_pwl_eval(&cfg->ct_r, ct_k);
+	*b = o3a_pwl_eval(&cfg->ct_b, ct_k);
+}
+
+/*
+ * The unit normal of the curve at @t in the (r, b) plane, pointing towards
+ * larger r and b (less green: a magenta cast), from the curve's slope over
+ * +-1 % of t, as the reference measures it.
+ */
+static void curve_normal(const struct awb_config *cfg, double t, double *nr,
+			 double *nb)
+{
+	double r0, b0, r1, b1, dr, db, len;
+
+	o3a_awb_curve_point(cfg, t * 0.99, &r0, &b0);
+	o3a_awb_curve_point(cfg, t * 1.01, &r1, &b1);
+	dr = r1 - r0;
+	db = b1 - b0;
+	/* (db, -dr) is orthogonal; r falls and b rises with CT. */
+	len = sqrt(dr * dr + db * db);
+	if (len < 1e-9) {
+		*nr = M_SQRT1_2;
+		*nb = M_SQRT1_2;
+		return;
+	}
+	*nr = db / len;
+	*nb = -dr / len;
+	if (*nr + *nb < 0) {
+		*nr = -*nr;
+		*nb = -*nb;
+	}
+}
+
+static double prior_level(const struct awb_config *cfg, uint32_t i, double t)
+{
+	return o3a_pwl_eval(&cfg->prior[i], t);
+}
+
+void o3a_awb_grid_init(struct awb_priv *p)
+{
+	const struct awb_config *cfg = &p->cfg;
+	struct awb_grid *g = &p->grid;
+	double t, t_end, step, r_min, r_max, b_min, b_max, sq;
+	double r_lo, r_hi, b_lo, b_hi, wr1, wb1;
+	uint32_t span, i, k;
+
+	memset(g, 0, sizeof(*g));
+	memset(p->s.bin_of_slot, 0, sizeof(p->s.bin_of_slot));
+	if (!cfg->has_curve)
+		return;
+
+	/* Candidates every coarse_step / 10 of t, as the reference steps. */
+	t = cfg->ct_r.x[0];
+	t_end = cfg->ct_r.x[cfg->ct_r.n - 1];
+	step = cfg->coarse_step / 10.0;
+	for (k = 0; k < AWB_GRID_MAX; k++) {
+		g->ct[k] = t;
+		o3a_awb_curve_point(cfg, t, &g->r[k], &g->b[k]);
+		for (i = 0; i < cfg->n_priors; i++)
+			g->prior[i][k] = prior_level(cfg, i, t);
+		if (t >= t_end)
+			break;
+		t = fmin(t * (1.0 + step), t_end);
+	}
+	g->n = k < AWB_GRID_MAX ? k + 1 : AWB_GRID_MAX;
+
+	/* The chromaticities a usable zone can have and still count. */
+	r_min = b_min = INFINITY;
+	r_max = b_max = 0;
+	for (k = 0; k < cfg->ct_r.n; k++) {
+		r_min = fmin(r_min, cfg->ct_r.y[k]);
+		r_max = fmax(r_max, cfg->ct_r.y[k]);
+		b_min = fmin(b_min, cfg->ct_b.y[k]);
+		b_max = fmax(b_max, cfg->ct_b.y[k]);
+	}
+	sq = sqrt(cfg->delta_limit);
+	wr1 = 1.0 + cfg->whitepoint_r;
+	wb1 = 1.0 + cfg->whitepoint_b;
+	r_hi = (r_max + cfg->transverse_pos) * (wr1 + sq);
+	b_hi = (b_max + cfg->transverse_pos) * (wb1 + sq);
+	r_lo = (r_min - cfg->transverse_neg) * (wr1 - sq);
+	b_lo = (b_min - cfg->transverse_neg) * (wb1 - sq);
+	/* Beyond 5 octaves below, nothing meaningful is left to bin. */
+	r_lo = fmax(r_lo, r_hi / 32.0);
+	b_lo = fmax(b_lo, b_hi / 32.0);
+	g->r_bits_lo = float_bits((float)r_lo);
+	g->b_bits_lo = float_bits((float)b_lo);
+	span = float_bits((float)r_hi) - g->r_bits_lo;
+	if (float_bits((float)b_hi) - g->b_bits_lo > span)
+		span = float_bits((float)b_hi) - g->b_bits_lo;
+	/* 2^23 pattern steps per octave; 1/8 octave bins to start with. */
+	g->shift = 23 - 3;
+	while ((span >> g->shift) + 1 > AWB_BIN_AXIS)
+		g->shift++;
+	g->r_bins = ((float_bits((float)r_hi) - g->r_bits_lo) >> g->shift) + 1;
+	g->b_bins = ((float_bits((float)b_hi) - g->b_bits_lo) >> g->shift) + 1;
+}
+
+/* ---- Statistics -------------------------------------------------------- */
+
+static void bin_add(struct awb_priv *p, double r, double b, double n)
+{
+	struct awb_grid *g = &p->grid;
+	struct awb_scratch *s = &p->s;
+	uint32_t rb = float_bits((float)r), bb = float_bits((float)b);
+	uint32_t ri, bi, slot;
+	struct awb_bin *bin;
+
+	if (rb < g->r_bits_lo || bb < g->b_bits_lo)
+		return;
+	ri = (rb - g->r_bits_lo) >> g->shift;
+	bi = (bb - g->b_bits_lo) >> g->shift;
+	if (ri >= g->r_bins || bi >= g->b_bins)
+		return;
+	slot = bi * AWB_BIN_AXIS + ri;
+	if (!s->bin_of_slot[slot]) {
+		bin = &s->bins[s->n_bins];
+		memset(bin, 0, sizeof(*bin));
+		s->slot_of_bin[s->n_bins] = (uint16_t)slot;
+		s->bin_of_slot[slot] = (uint16_t)++s->n_bins;
+	} else {
+		bin = &s->bins[s->bin_of_slot[slot] - 1];
+	}
+	bin->n += n;
+	bin->sr += n * r;
+	bin->sb += n * b;
+	bin->srr += n * r * r;
+	bin->sbb += n * b * b;
+	s->n_binned += (uint32_t)n;
+}
+
+/*
+ * One pass over the zones: keep the usable ones (enough quads, green within
+ * [min_G, max_G], not too many saturated quads), with their chromaticity
+ * scaled by the sensitivities so that they look like the canonical sensor
+ * the curve was calibrated on, and bin them.
+ */
+static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
+{
+	const struct awb_config *cfg = &p->cfg;
+	struct awb_scratch *s = &p->s;
+	double range = (double)stats->white_level - stats->black_level;
+	/* per-sample means in 16-bit units; g sums two greens per quad */
+	double g_lo = 2.0 * range * cfg->min_g / 65535.0;
+	double g_hi = 2.0 * range * cfg->max_g / 65535.0;
+	double sr = 2.0 * cfg->sensitivity_r, sb = 2.0 * cfg->sensitivity_b;
+	uint32_t i, n = stats->cols * stats->rows;
+
+	s->n_usable = 0;
+	if (range <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct o3a_zone *z = &stats->zones[i];
+		double c = z->count, g = (double)z->g, inv;
+		struct awb_zone *u;
+
+		if (c < cfg->min_pixels || c <= 0)
+			continue;
+		if (z->saturated > cfg->max_saturated * c)
+			continue;
+		if (g < g_lo * c || g > g_hi * c || g <= 0)
+			continue;
+		inv = 1.0 / g;
+		u = &s->zones[s->n_usable++];
+		u->r = (float)(sr * (double)z->r * inv);
+		u->b = (float)(sb * (double)z->b * inv);
+		u->g = (float)(g / (2.0 * c * range));
+	}
+}
+
+static void bin_zones(struct awb_priv *p)
+{
+	struct awb_scratch *s = &p->s;
+	uint32_t i;
+
+	for (i = 0; i < s->n_bins; i++)
+		s->bin_of_slot[s->slot_of_bin[i]] = 0;
+	s->n_bins = 0;
+	s->n_binned = 0;
+	for (i = 0; i < s->n_usable; i++)
+		bin_add(p, s->zones[i].r, s->zones[i].b, 1.0);
+}
+
+/* ---- The Bayesian search ---------------------------------------------- */
+
+/* Sum of clamped delta2 for white point gains (gr, gb), in cost units. */
+static double data_cost(const struct awb_priv *p, double gr, double gb,
+			double n_total)
+{
+	const struct awb_config *cfg = &p->cfg;
+	const struct awb_scratch *s = &p->s;
+	double lim = cfg->delta_limit;
+	double wr1 = 1.0 + cfg->whitepoint_r, wb1 = 1.0 + cfg->whitepoint_b;
+	double k0 = wr1 * wr1 + wb1 * wb1;
+	double a = 0, c = 0, out = n_total - s->n_binned;
+	uint32_t i;
+
+	/* Two accumulators so that the adds need not wait on each other. */
+	for (i = 0; i + 1 < s->n_bins; i += 2) {
+		const struct awb_bin *x = &s->bins[i], *y = &s->bins[i + 1];
+		double dx = gr * (gr * x->srr - 2.0 * wr1 * x->sr) +
+			    gb * (gb * x->sbb - 2.0 * wb1 * x->sb) + x->n * k0;
+		double dy = gr * (gr * y->srr - 2.0 * wr1 * y->sr) +
+			    gb * (gb * y->sbb - 2.0 * wb1 * y->sb) + y->n * k0;
+
+		a += dx < x->n * lim ? dx : x->n * lim;
+		c += dy < y->n * lim ? dy : y->n * lim;
+	}
+	if (i < s->n_bins) {
+		const struct awb_bin *x = &s->bins[i];
+		double dx = gr * (gr * x->srr - 2.0 * wr1 * x->sr) +
+			    gb * (gb * x->sbb - 2.0 * wb1 * x->sb) + x->n * k0;
+
+		a += dx < x->n * lim ? dx : x->n * lim;
+	}
+	return cfg->reference_regions * (a + c + out * lim) / n_total;
+}
+
+static double prior_at(const struct awb_priv *p, double t)
+{
+	const struct awb_scratch *s = &p->s;
+	double p0 = prior_level(&p->cfg, s->prior_i0, t);
+
+	if (s->prior_i1 == s->prior_i0)
+		return p0;
+	return p0 + s->prior_w * (prior_level(&p->cfg, s->prior_i1, t) - p0);
+}
+
+/* Interpolate between the two prior levels around @lux (the reference's
+ * interpolatePrior(), done on the precomputed grid). */
+static void select_prior(struct awb_priv *p, double lux)
+{
+	const struct awb_config *cfg = &p->cfg;
+	struct awb_scratch *s = &p->s;
+	uint32_t i, k;
+
+	s->prior_i0 = s->prior_i1 = 0;
+	s->prior_w = 0;
+	if (lux >= cfg->prior_lux[cfg->n_priors - 1]) {
+		s->prior_i0 = s->prior_i1 = cfg->n_priors - 1;
+	} else if (lux > cfg->prior_lux[0]) {
+		for (i = 0; cfg->prior_lux[i + 1] < lux; i++)
+			;
+		s->prior_i0 = i;
+		s->prior_i1 = i + 1;
+		s->prior_w = (lux - cfg->prior_lux[i]) /
+			     (cfg->prior_lux[i + 1] - cfg->prior_lux[i]);
+	}
+	for (k = 0; k < p->grid.n; k++) {
+		double p0 = p->grid.prior[s->prior_i0][k];
+		double p1 = p->grid.prior[s->prior_i1][k];
+
+		s->prior[k] = p0 + s->prior_w * (p1 - p0);
+	}
+}
+
+/*
+ * The extremum of the parabola through three points, clamped to
+ * [x0, x2]; the best end (or the middle) when they are on a line.
+ */
+static double parabola_min(double x0, double y0, double x1, double y1,
+			   double x2, double y2)
+{
+	double ax = x1 - x0, ay = y1 - y0, cx = x2 - x0, cy = y2 - y0;
+	double den = 2.0 * (ay * cx - cy * ax);
+	double x;
+
+	if (fabs(den) > 1e-12) {
+		x = x0 + (ay * cx * cx - cy * ax * ax) / den;
+		return fmax(x0, fmin(x2, x));
+	}
+	if (y0 < y2 && y0 < y1)
+		return x0;
+	if (y2 < y0 && y2 < y1)
+		return x2;
+	return x1;
+}
+
+struct candidate {
+	double t;
+	double cost;
+};
+
+/* The cost of the point d along the normal (nr, nb) off the curve at t. */
+static double point_cost(const struct awb_priv *p, double t, double d,
+			 double nr, double nb, double n_total)
+{
+	double r, b;
+
+	o3a_awb_curve_point(&p->cfg, t, &r, &b);
+	r += d * nr;
+	b += d * nb;
+	if (r <= 0 || b <= 0)
+		return INFINITY;
+	return data_cost(p, 1.0 / r, 1.0 / b, n_total) - prior_at(p, t);
+}
+
+/* The data term alone at a point of the curve. */
+static double curve_data_cost(const struct awb_priv *p, double t,
+			      double n_total)
+{
+	double r, b;
+
+	o3a_awb_curve_point(&p->cfg, t, &r, &b);
+	return data_cost(p, 1.0 / r, 1.0 / b, n_total);
+}
+
+/*
+ * Coarse search: every grid point within [lo, hi] and the two ends.
+ * Return the best CT after a quadratic fit, or a negative value when the
+ * data term is flat (no zone comes near any candidate: nothing to go on).
+ */
+static double coarse_search(struct awb_priv *p, double lo, double hi,
+			    double n_total)
+{
+	const struct awb_grid *g = &p->grid;
+	struct candidate c[AWB_GRID_MAX + 2];
+	double dmin = INFINITY, dmax = -INFINITY, data;
+	uint32_t n = 0, k, best = 0, m;
+
+	c[n].t = lo;
+	data = curve_data_cost(p, lo, n_total);
+	c[n++].cost = data - prior_at(p, lo);
+	dmin = fmin(dmin, data);
+	dmax = fmax(dmax, data);
+	for (k = 0; k < g->n; k++) {
+		if (g->ct[k] <= lo || g->ct[k] >= hi)
+			continue;
+		data = data_cost(p, 1.0 / g->r[k], 1.0 / g->b[k], n_total);
+		c[n].t = g->ct[k];
+		c[n++].cost = data - p->s.prior[k];
+		dmin = fmin(dmin, data);
+		dmax = fmax(dmax, data);
+	}
+	if (hi > lo) {
+		data = curve_data_cost(p, hi, n_total);
+		c[n].t = hi;
+		c[n++].cost = data - prior_at(p, hi);
+		dmin = fmin(dmin, data);
+		dmax = fmax(dmax, data);
+	}
+	if (dmax - dmin < 1e-9 * p->cfg.reference_regions)
+		return -1.0;
+	for (k = 1; k < n; k++)
+		if (c[k].cost < c[best].cost)
+			best = k;
+	if (n < 3)
+		return c[best].t;
+	m = best < 1 ? 1 : (best > n - 2 ? n - 2 : best);
+	return parabola_min(c[m - 1].t, c[m - 1].cost, c[m].t, c[m].cost,
+			    c[m + 1].t, c[m + 1].cost);
+}
+
+/* Five candidates along the curve at offset d, step apart; parabola. */
+static double along_search(const struct awb_priv *p, double t, double step,
+			   double d, double nr, double nb, double lo, double hi,
+			   double n_total)
+{
+	double x[5], y[5];
+	int i, best = 0, m;
+
+	for (i = 0; i < 5; i++) {
+		x[i] = fmax(lo, fmin(hi, t + (i - 2) * step));
+		y[i] = point_cost(p, x[i], d, nr, nb, n_total);
+		if (y[i] < y[best])
+			best = i;
+	}
+	m = best < 1 ? 1 : (best > 3 ? 3 : best);
+	if (x[m + 1] <= x[m - 1])
+		return x[m];
+	return parabola_min(x[m - 1], y[m - 1], x[m], y[m], x[m + 1], y[m + 1]);
+}
+
+/* Across the curve at t, from -transverse_neg to +transverse_pos. */
+static double transverse_search(const struct awb_priv *p, double t, double nr,
+				double nb, double n_total)
+{
+	const struct awb_config *cfg = &p->cfg;
+	double range = cfg->transverse_neg + cfg->transverse_pos;
+	double x[12], y[12];
+	/* a step about every 0.01 in r/g, b/g, 3 to 12 (the reference's) */
+	int n = (int)floor(range * 100 + 0.5) + 1, i, best = 0, m;
+
+	n = n < 3 ? 3 : (n > 12 ? 12 : n);
+	for (i = 0; i < n; i++) {
+		x[i] = -cfg->transverse_neg + range * i / (n - 1);
+		y[i] = point_cost(p, t, x[i], nr, nb, n_total);
+		if (y[i] < y[best])
+			best = i;
+	}
+	m = best < 1 ? 1 : (best > n - 2 ? n - 2 : best);
+	return parabola_min(x[m - 1], y[m - 1], x[m], y[m], x[m + 1], y[m + 1]);
+}
+
+static void estimate_from_point(const struct awb_config *cfg, double t,
+				double r, double b, struct awb_estimate *out)
+{
+	out->ct_k = t;
+	out->gain_r = cfg->sensitivity_r / r;
+	out->gain_b = cfg->sensitivity_b / b;
+}
+
+static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
+			struct awb_estimate *out)
+{
+	const struct awb_config *cfg = &p->cfg;
+	double n_total, t, step, nr, nb, d, r, b;
+
+	/* Bias samples: a share of the zones at bias_ct, so that the search
+	 * leans there when the scene says little (the reference's
+	 * bias_proportion). */
+	n_total = p->s.n_usable;
+	if (cfg->bias_proportion > 0) {
+		double n_bias = floor(cfg->bias_proportion * p->s.n_usable);
+
+		if (n_bias >= 1) {
+			o3a_awb_curve_point(cfg, cfg->bias_ct, &r, &b);
+			bin_add(p, r, b, n_bias);
+			n_total += n_bias;
+		}
+	}
+	select_prior(p, lux);
+	t = coarse_search(p, lo, hi, n_total);
+	if (t < 0)
+		return AWB_OUTCOME_FLAT;
+
+	step = t * cfg->coarse_step / 10.0 / 4.0;
+	t = along_search(p, t, step, 0, 0, 0, lo, hi, n_total);
+	curve_normal(cfg, t, &nr, &nb);
+	d = transverse_search(p, t, nr, nb, n_total);
+	t = along_search(p, t, step / 2.0, d, nr, nb, lo, hi, n_total);
+
+	o3a_awb_curve_point(cfg, t, &r, &b);
+	estimate_from_point(cfg, t, r + d * nr, b + d * nb, out);
+	return AWB_OUTCOME_BAYES;
+}
+
+/* ---- Grey world -------------------------------------------------------- */
+
+/*
+ * The mean of the zones' ratio, leaving out the quarter of zones with the
+ * lowest and the quarter with the highest ratio (as the reference's
+ * awbGrey() does by sorting), done with a histogram of the ratio instead of
+ * a sort: 1/16 octave bins, the boundary bins taken in part. Return the
+ * trimmed sum(ratio * g) / sum(g).
+ */
+static double grey_ratio(const struct awb_priv *p, bool blue)
+{
+	const struct awb_scratch *s = &p->s;
+	double cnt[AWB_GREY_BINS] = {0}, sg[AWB_GREY_BINS] = {0};
+	double sv[AWB_GREY_BINS] = {0};
+	const uint32_t lo_bits = float_bits(1.0f / 256.0f);
+	double skip, keep, tot_g = 0, tot_v = 0;
+	uint32_t i;
+
+	for (i = 0; i < s->n_usable; i++) {
+		const struct awb_zone *z = &s->zones[i];
+		float v = blue ? z->b : z->r;
+		uint32_t bits = float_bits(v), k;
+
+		k = bits <= lo_bits ? 0 : (bits - lo_bits) >> (23 - 4);
+		if (k >= AWB_GREY_BINS)
+			k = AWB_GREY_BINS - 1;
+		cnt[k] += 1;
+		sg[k] += z->g;
+		sv[k] += (double)v * z->g;
+	}
+	skip = floor(s->n_usable / 4.0);
+	keep = s->n_usable - 2 * skip;
+	for (i = 0; i < AWB_GREY_BINS && keep > 0; i++) {
+		double take, f;
+
+		if (cnt[i] == 0)
+			continue;
+		take = cnt[i];
+		if (skip > 0) {
+			double sk = fmin(skip, take);
+
+			skip -= sk;
+			take -= sk;
+		}
+		take = fmin(take, keep);
+		if (take <= 0)
+			continue;
+		keep -= take;
+		f = take / cnt[i];
+		tot_g += f * sg[i];
+		tot_v += f * sv[i];
+	}
+	return tot_g > 0 ? tot_v / tot_g : 1.0;
+}
+
+/*
+ * The point of the curve band (CT within [lo, hi], transverse offset
+ * within [-transverse_neg, transverse_pos]) nearest to (r, b).
+ */
+static void project(const struct awb_priv *p, double r, double b, double lo,
+		    double hi, double *t_out, double *r_out, double *b_out)
+{
+	const struct awb_config *cfg = &p->cfg;
+	const struct awb_grid *g = &p->grid;
+	double best = INFINITY, t = lo, nr, nb, cr, cb, d;
+	uint32_t k, bk = 0;
+
+	for (k = 0; k < g->n; k++) {
+		double e;
+
+		if (g->ct[k] < lo || g->ct[k] > hi)
+			continue;
+		e = (g->r[k] - r) * (g->r[k] - r) +
+		    (g->b[k] - b) * (g->b[k] - b);
+		if (e < best) {
+			best = e;
+			bk = k;
+			t = g->ct[k];
+		}
+	}
+	/* Refine between the neighbours: the distance is near quadratic. */
+	if (best < INFINITY && bk > 0 && bk + 1 < g->n) {
+		double x0 = fmax(lo, g->ct[bk - 1]),
+		       x2 = fmin(hi, g->ct[bk + 1]);
+		double r0, b0, r2, b2;
+
+		o3a_awb_curve_point(cfg, x0, &r0, &b0);
+		o3a_awb_curve_point(cfg, x2, &r2, &b2);
+		if (x0 < t && t < x2)
+			t = parabola_min(
+				x0, (r0 - r) * (r0 - r) + (b0 - b) * (b0 - b),
+				t, best, x2,
+				(r2 - r) * (r2 - r) + (b2 - b) * (b2 - b));
+	}
+	t = fmax(lo, fmin(hi, t));
+	o3a_awb_curve_point(cfg, t, &cr, &cb);
+	curve_normal(cfg, t, &nr, &nb);
+	d = (r - cr) * nr + (b - cb) * nb;
+	d = fmax(-cfg->transverse_neg, fmin(cfg->transverse_pos, d));
+	*t_out = t;
+	*r_out = cr + d * nr;
+	*b_out = cb + d * nb;
+}
+
+static int grey_world(struct awb_priv *p, double lo, double hi,
+		      struct awb_estimate *out)
+{
+	const struct awb_config *cfg = &p->cfg;
+	double r = grey_ratio(p, false), b = grey_ratio(p, true), t;
+
+	if (r <= 0 || b <= 0)
+		return AWB_OUTCOME_TOO_FEW;
+	if (cfg->has_curve) {
+		/* Keep the estimate on the calibrated band, within the mode. */
+		project(p, r, b, lo, hi, &t, &r, &b);
+		estimate_from_point(cfg, t, r, b, out);
+	} else {
+		/* No curve, no CT to speak of: report the default. */
+		estimate_from_point(cfg, cfg->default_ct, r, b, out);
+	}
+	return AWB_OUTCOME_GREY;
+}
+
+double o3a_awb_ct_from_gains(const struct awb_priv *p, double gain_r,
+			     double gain_b)
+{
+	const struct awb_config *cfg = &p->cfg;
+	double t, r, b;
+
+	if (!cfg->has_curve || gain_r <= 0 || gain_b <= 0)
+		return cfg->default_ct;
+	project(p, cfg->sensitivity_r / gain_r, cfg->sensitivity_b / gain_b,
+		cfg->ct_r.x[0], cfg->ct_r.x[cfg->ct_r.n - 1], &t, &r, &b);
+	return t;
+}
+
+int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
+		   double lux, const struct awb_mode *mode,
+		   struct awb_estimate *out)
+{
+	const struct awb_config *cfg = &p->cfg;
+	double lo = 0, hi = 0;
+
+	collect_zones(p, stats);
+	if (p->s.n_usable < cfg->min_regions || p->s.n_usable == 0)
+		return AWB_OUTCOME_TOO_FEW;
+	if (cfg->has_curve) {
+		double c0 = cfg->ct_r.x[0], c1 = cfg->ct_r.x[cfg->ct_r.n - 1];
+
+		lo = fmax(c0, fmin(c1, mode->lo));
+		hi = fmax(lo, fmin(c1, mode->hi));
+	}
+	if (cfg->bayes) {
+		bin_zones(p);
+		if (p->s.n_binned >= cfg->min_regions)
+			return bayes_search(p, lux, lo, hi, out);
+	}
+	return grey_world(p, lo, hi, out);
+}
