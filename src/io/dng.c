@@ -16,6 +16,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,54 @@ static void colour_matrix(const struct o3a_image_meta *meta, float out[9])
 		for (int c = 0; c < 3; c++)
 			out[r * 3 + c] = (float)(m[r * 3 + c] / g);
 	}
+}
+
+/*
+ * libtiff's default handlers print to stderr; the library never prints.
+ * Per-handle handlers (libtiff >= 4.5) keep the first error for our
+ * message and drop warnings (such as "unknown tag" for tags we read as
+ * anonymous fields).
+ */
+struct tiff_msgs {
+	char error[256];
+};
+
+static int tiff_error(TIFF *tif, void *user, const char *module,
+		      const char *fmt, va_list ap)
+{
+	struct tiff_msgs *m = user;
+
+	(void)tif;
+	(void)module;
+	if (m && !m->error[0])
+		vsnprintf(m->error, sizeof(m->error), fmt, ap);
+	return 1;
+}
+
+static int tiff_warning(TIFF *tif, void *user, const char *module,
+			const char *fmt, va_list ap)
+{
+	(void)tif;
+	(void)user;
+	(void)module;
+	(void)fmt;
+	(void)ap;
+	return 1;
+}
+
+static TIFF *tiff_open(const char *path, const char *mode,
+		       struct tiff_msgs *msgs)
+{
+	TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+	TIFF *tif;
+
+	if (!opts)
+		return NULL;
+	TIFFOpenOptionsSetErrorHandlerExtR(opts, tiff_error, msgs);
+	TIFFOpenOptionsSetWarningHandlerExtR(opts, tiff_warning, msgs);
+	tif = TIFFOpenExt(path, mode, opts);
+	TIFFOpenOptionsFree(opts);
+	return tif;
 }
 
 static int tiff_fail(o3a_error *err, const char *path, const char *what)
@@ -176,6 +226,7 @@ int o3a_dng_write(const char *path, const struct o3a_raw_frame *frame,
 	const struct o3a_format_info *f = o3a_format_from_fourcc(frame->fourcc);
 	uint32_t min_stride;
 	uint16_t *line = NULL;
+	struct tiff_msgs msgs = {{0}};
 	char *tmp = NULL;
 	TIFF *tif = NULL;
 	int ret = 0;
@@ -204,7 +255,7 @@ int o3a_dng_write(const char *path, const struct o3a_raw_frame *frame,
 	}
 	/* Written under a temporary name, renamed when complete. */
 	sprintf(tmp, "%s.tmp", path);
-	tif = TIFFOpen(tmp, "w");
+	tif = tiff_open(tmp, "w", &msgs);
 	if (!tif) {
 		ret = o3a_error_set(err, errno ? -errno : -EIO,
 				    "dng: %s: cannot create: %s", path,
@@ -312,6 +363,7 @@ static int read_layout(TIFF *tif, const char *path, struct o3a_dng_image *img,
 
 int o3a_dng_read(const char *path, struct o3a_dng_image *img, o3a_error *err)
 {
+	struct tiff_msgs msgs = {{0}};
 	TIFF *tif;
 	uint16_t bps = 0;
 	uint8_t *line = NULL;
@@ -326,10 +378,11 @@ int o3a_dng_read(const char *path, struct o3a_dng_image *img, o3a_error *err)
 					     strerror(errno));
 		fclose(probe);
 	}
-	tif = TIFFOpen(path, "r");
+	tif = tiff_open(path, "r", &msgs);
 	if (!tif)
 		return o3a_error_set(err, -EINVAL,
-				     "dng: %s: not a TIFF/DNG file", path);
+				     "dng: %s: not a TIFF/DNG file (%s)", path,
+				     msgs.error[0] ? msgs.error : "unreadable");
 	ret = read_layout(tif, path, img, &bps, err);
 	if (ret < 0)
 		goto out;
@@ -360,11 +413,14 @@ int o3a_dng_read(const char *path, struct o3a_dng_image *img, o3a_error *err)
 					  : ((const uint16_t *)(void *)line)[x];
 	}
 	{
-		float exposure = 0;
+		/* libtiff reads the tag as an anonymous field (it knows it
+		 * only in the EXIF IFD): a count and an array. */
+		uint32_t n = 0;
+		float *exposure = NULL;
 
-		TIFFMergeFieldInfo(tif, ifd0_extra, 1);
-		if (TIFFGetField(tif, TAG_EXPOSURE_TIME, &exposure))
-			img->exposure_us = exposure * 1e6;
+		if (TIFFGetField(tif, TAG_EXPOSURE_TIME, &n, &exposure) &&
+		    n >= 1 && exposure)
+			img->exposure_us = exposure[0] * 1e6;
 	}
 out:
 	free(line);

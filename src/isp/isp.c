@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,9 +259,10 @@ static void load_line(const o3a_isp *isp, const struct o3a_raw_frame *frame,
 		dst[1 + x] = (uint16_t)(v0 > 0 ? v0 : 0);
 		dst[2 + x] = (uint16_t)(v1 > 0 ? v1 : 0);
 	}
-	/* Mirror by two samples, keeping the colour. */
-	dst[0] = w > 2 ? dst[3] : dst[1];
-	dst[w + 1] = w > 2 ? dst[w - 2] : dst[w];
+	/* Mirror about the edge pixel (-1 -> 1, w -> w - 2): the CFA colour
+	 * repeats every two pixels, so the colour is kept. */
+	dst[0] = dst[2];
+	dst[w + 1] = dst[w - 1];
 }
 
 static void render_half(o3a_isp *isp, const struct o3a_raw_frame *frame,
@@ -303,9 +305,10 @@ static void demosaic_line(const o3a_isp *isp, const uint16_t *a,
 			  const uint16_t *m, const uint16_t *b, uint32_t y,
 			  uint8_t *o, uint32_t bpp)
 {
-	uint32_t w = isp->config.width;
+	ptrdiff_t w = (ptrdiff_t)isp->config.width;
 
-	for (uint32_t x = 0; x < w; x++, o += bpp) {
+	/* Signed: x - 1 reaches the mirrored sample at index -1. */
+	for (ptrdiff_t x = 0; x < w; x++, o += bpp) {
 		int colour = isp->cfa[(y & 1) * 2 + (x & 1)];
 		float c = m[x];
 		float cross =
