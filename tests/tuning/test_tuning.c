@@ -241,6 +241,24 @@ static void test_deep_nesting(void **state)
 	free(text);
 }
 
+/* Deeper than jansson's own limit (2048): jansson's message, at the
+ * position where it stopped. */
+static void test_deeper_than_jansson(void **state)
+{
+	const int levels = 3000;
+	char *text = malloc(2 * levels + 2);
+	int i;
+
+	assert_non_null(text);
+	for (i = 0; i < levels; i++) {
+		text[i] = '[';
+		text[levels + i] = ']';
+	}
+	load_bad_n(text, 2 * (size_t)levels,
+		   "t.json:1:2049: maximum parsing depth reached near '['");
+	free(text);
+}
+
 static void test_non_utf8(void **state)
 {
 	load_bad("{\"version\": 1,\n \"sensor\": \"caf\xc3\xa9\xff\"}",
@@ -856,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_sensor_not_string),
 		cmocka_unit_test(test_raspberry_pi_format),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_deeper_than_jansson),
 		cmocka_unit_test(test_non_utf8),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_nul_byte),
