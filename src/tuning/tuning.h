@@ -63,9 +63,15 @@ const o3a_json *o3a_tuning_root(const struct o3a_tuning *tuning);
  */
 size_t o3a_tuning_warn_unknown(const o3a_json *node);
 
-/** o3a_json_path() - write the node's JSON path ("algorithms[2].awb.x"). */
+/**
+ * o3a_json_path() - write the node's JSON path ("algorithms[2].awb.x";
+ * keys that are not identifiers quoted: algorithms[6]["rpi.awb"]; "" for
+ * the root, whose messages then carry no path). Like snprintf: returns the
+ * full length, writes at most @size bytes, NUL-terminated when @size > 0.
+ */
 size_t o3a_json_path(const o3a_json *node, char *buf, size_t size);
-/** o3a_json_position() - the node's 1-based line and column. */
+/** o3a_json_position() - the node's 1-based line and column (of its first
+ * character); columns count code points, as jansson's do. */
 void o3a_json_position(const o3a_json *node, int *line, int *col);
 
 #endif
