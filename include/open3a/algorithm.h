@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #include <open3a/open3a.h>
 #include <open3a/sensor.h>
 
@@ -51,11 +53,11 @@ enum o3a_json_type {
 };
 
 /** o3a_json_type() - the node's type. */
-enum o3a_json_type o3a_json_type(const o3a_json *node);
+O3A_API enum o3a_json_type o3a_json_type(const o3a_json *node);
 
 /** o3a_json_type_name() - "null", "boolean", "number", "string", "array"
  * or "object". */
-const char *o3a_json_type_name(enum o3a_json_type type);
+O3A_API const char *o3a_json_type_name(enum o3a_json_type type);
 
 /**
  * o3a_json_member() - the member @key of an object node.
@@ -63,28 +65,28 @@ const char *o3a_json_type_name(enum o3a_json_type type);
  * key. Asking for a key marks it as known: keys of a module's node that no
  * one asked for are reported as unknown (a warning) after create.
  */
-const o3a_json *o3a_json_member(const o3a_json *node, const char *key);
+O3A_API const o3a_json *o3a_json_member(const o3a_json *node, const char *key);
 
 /** o3a_json_size() - elements of an array, members of an object, else 0. */
-size_t o3a_json_size(const o3a_json *node);
+O3A_API size_t o3a_json_size(const o3a_json *node);
 
 /** o3a_json_at() - the @index-th element of an array (or the value of the
  * @index-th member of an object, in file order); NULL when out of range. */
-const o3a_json *o3a_json_at(const o3a_json *node, size_t index);
+O3A_API const o3a_json *o3a_json_at(const o3a_json *node, size_t index);
 
 /** o3a_json_key_at() - the key of an object's @index-th member (and marks
  * it known), or NULL. */
-const char *o3a_json_key_at(const o3a_json *node, size_t index);
+O3A_API const char *o3a_json_key_at(const o3a_json *node, size_t index);
 
 /** o3a_json_number() - a number node's value (0 for other types). */
-double o3a_json_number(const o3a_json *node);
+O3A_API double o3a_json_number(const o3a_json *node);
 
 /** o3a_json_bool() - a boolean node's value (false for other types). */
-bool o3a_json_bool(const o3a_json *node);
+O3A_API bool o3a_json_bool(const o3a_json *node);
 
 /** o3a_json_string() - a string node's value, owned by the node; NULL for
  * other types. */
-const char *o3a_json_string(const o3a_json *node);
+O3A_API const char *o3a_json_string(const o3a_json *node);
 
 /**
  * o3a_json_error() - report a problem with a node: fills @err with
@@ -93,14 +95,15 @@ const char *o3a_json_string(const o3a_json *node);
  * Return: -EINVAL, so that a module can write
  *         return o3a_json_error(node, err, "expected ...");
  */
-int o3a_json_error(const o3a_json *node, o3a_error *err, const char *fmt, ...)
-	O3A_PRINTF(3, 4);
+O3A_API int o3a_json_error(const o3a_json *node, o3a_error *err,
+			   const char *fmt, ...) O3A_PRINTF(3, 4);
 
 /**
  * o3a_json_warn() - log a warning about a node, in the same form as
  * o3a_json_error(), through the context's log callback.
  */
-void o3a_json_warn(const o3a_json *node, const char *fmt, ...) O3A_PRINTF(2, 3);
+O3A_API void o3a_json_warn(const o3a_json *node, const char *fmt, ...)
+	O3A_PRINTF(2, 3);
 
 /**
  * o3a_json_get_number() - read an optional number member, range-checked.
@@ -113,17 +116,19 @@ void o3a_json_warn(const o3a_json *node, const char *fmt, ...) O3A_PRINTF(2, 3);
  * Return: 0; -EINVAL (with @err) when the member is not a finite number or
  * is out of [min, max].
  */
-int o3a_json_get_number(const o3a_json *obj, const char *key, double def,
-			double min, double max, double *out, o3a_error *err);
+O3A_API int o3a_json_get_number(const o3a_json *obj, const char *key,
+				double def, double min, double max, double *out,
+				o3a_error *err);
 
 /** o3a_json_get_int() - as o3a_json_get_number(), but the value must be
  * integral. */
-int o3a_json_get_int(const o3a_json *obj, const char *key, int64_t def,
-		     int64_t min, int64_t max, int64_t *out, o3a_error *err);
+O3A_API int o3a_json_get_int(const o3a_json *obj, const char *key, int64_t def,
+			     int64_t min, int64_t max, int64_t *out,
+			     o3a_error *err);
 
 /** o3a_json_get_bool() - read an optional boolean member. */
-int o3a_json_get_bool(const o3a_json *obj, const char *key, bool def, bool *out,
-		      o3a_error *err);
+O3A_API int o3a_json_get_bool(const o3a_json *obj, const char *key, bool def,
+			      bool *out, o3a_error *err);
 
 /**
  * o3a_json_get_numbers() - read a flat array of numbers.
@@ -137,9 +142,10 @@ int o3a_json_get_bool(const o3a_json *obj, const char *key, bool def, bool *out,
  * or the count is wrong (message e.g. "expected pairs of numbers, got 7
  * values", "at most 64 values, got 70").
  */
-int o3a_json_get_numbers(const o3a_json *node, double *out, size_t capacity,
-			 size_t min_count, size_t multiple, size_t *count,
-			 o3a_error *err);
+O3A_API int o3a_json_get_numbers(const o3a_json *node, double *out,
+				 size_t capacity, size_t min_count,
+				 size_t multiple, size_t *count,
+				 o3a_error *err);
 
 /* ---- Piecewise-linear functions --------------------------------------- */
 
@@ -156,7 +162,7 @@ struct o3a_pwl {
 };
 
 /** o3a_pwl_eval() - y at @x; 0 for an empty function. */
-double o3a_pwl_eval(const struct o3a_pwl *pwl, double x);
+O3A_API double o3a_pwl_eval(const struct o3a_pwl *pwl, double x);
 
 /**
  * o3a_pwl_from_json() - read a function from a flat [x0, y0, x1, y1 ...]
@@ -164,8 +170,8 @@ double o3a_pwl_eval(const struct o3a_pwl *pwl, double x);
  * Return: 0; -EINVAL when not pairs of finite numbers, more than
  * O3A_PWL_MAX_POINTS points, or x not strictly increasing.
  */
-int o3a_pwl_from_json(const o3a_json *node, struct o3a_pwl *pwl,
-		      o3a_error *err);
+O3A_API int o3a_pwl_from_json(const o3a_json *node, struct o3a_pwl *pwl,
+			      o3a_error *err);
 
 /* ---- What the host tells a module ------------------------------------- */
 
@@ -181,8 +187,8 @@ struct o3a_host {
 };
 
 /** o3a_host_log() - convenience wrapper around host->log. */
-void o3a_host_log(const struct o3a_host *host, enum o3a_log_level level,
-		  const char *fmt, ...) O3A_PRINTF(3, 4);
+O3A_API void o3a_host_log(const struct o3a_host *host, enum o3a_log_level level,
+			  const char *fmt, ...) O3A_PRINTF(3, 4);
 
 /**
  * struct o3a_camera_config - the sensor mode, resolved, given at configure.

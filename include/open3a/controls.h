@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -180,14 +182,15 @@ struct o3a_control_info {
  * o3a_control_info_get() - description of a control.
  * Return: a static description, or NULL for an id out of range.
  */
-const struct o3a_control_info *o3a_control_info_get(enum o3a_control_id id);
+O3A_API const struct o3a_control_info *
+o3a_control_info_get(enum o3a_control_id id);
 
 /**
  * o3a_control_find() - look a control up by its libcamera name.
  * @name: e.g. "AnalogueGain"; case-sensitive, as in libcamera.
  * Return: its static description, or NULL when no control has that name.
  */
-const struct o3a_control_info *o3a_control_find(const char *name);
+O3A_API const struct o3a_control_info *o3a_control_find(const char *name);
 
 /** A list of control values. Opaque; see o3a_controls_create(). */
 typedef struct o3a_controls o3a_controls;
@@ -197,30 +200,30 @@ typedef struct o3a_controls o3a_controls;
  * Return: a list owned by the caller (o3a_controls_destroy()), or NULL when
  * out of memory.
  */
-o3a_controls *o3a_controls_create(void);
+O3A_API o3a_controls *o3a_controls_create(void);
 
 /** o3a_controls_destroy() - free a list; NULL does nothing. */
-void o3a_controls_destroy(o3a_controls *list);
+O3A_API void o3a_controls_destroy(o3a_controls *list);
 
 /** o3a_controls_clear() - remove every value from a list. */
-void o3a_controls_clear(o3a_controls *list);
+O3A_API void o3a_controls_clear(o3a_controls *list);
 
 /**
  * o3a_controls_copy() - make @dst hold exactly the values of @src.
  */
-void o3a_controls_copy(o3a_controls *dst, const o3a_controls *src);
+O3A_API void o3a_controls_copy(o3a_controls *dst, const o3a_controls *src);
 
 /**
  * o3a_controls_merge() - set in @dst every value that @src holds, keeping
  * the others of @dst.
  */
-void o3a_controls_merge(o3a_controls *dst, const o3a_controls *src);
+O3A_API void o3a_controls_merge(o3a_controls *dst, const o3a_controls *src);
 
 /** o3a_controls_has() - whether the list holds a value for @id. */
-bool o3a_controls_has(const o3a_controls *list, enum o3a_control_id id);
+O3A_API bool o3a_controls_has(const o3a_controls *list, enum o3a_control_id id);
 
 /** o3a_controls_remove() - drop the value of @id, if any. */
-void o3a_controls_remove(o3a_controls *list, enum o3a_control_id id);
+O3A_API void o3a_controls_remove(o3a_controls *list, enum o3a_control_id id);
 
 /**
  * o3a_controls_set_bool() / _set_int() / _set_float() - set a scalar.
@@ -235,12 +238,12 @@ void o3a_controls_remove(o3a_controls *list, enum o3a_control_id id);
  * -ERANGE for a value out of range or not finite (the message gives the
  * range). On error the list is unchanged.
  */
-int o3a_controls_set_bool(o3a_controls *list, enum o3a_control_id id,
-			  bool value, struct o3a_error *err);
-int o3a_controls_set_int(o3a_controls *list, enum o3a_control_id id,
-			 int64_t value, struct o3a_error *err);
-int o3a_controls_set_float(o3a_controls *list, enum o3a_control_id id,
-			   double value, struct o3a_error *err);
+O3A_API int o3a_controls_set_bool(o3a_controls *list, enum o3a_control_id id,
+				  bool value, struct o3a_error *err);
+O3A_API int o3a_controls_set_int(o3a_controls *list, enum o3a_control_id id,
+				 int64_t value, struct o3a_error *err);
+O3A_API int o3a_controls_set_float(o3a_controls *list, enum o3a_control_id id,
+				   double value, struct o3a_error *err);
 
 /**
  * o3a_controls_set_array() - set an array control (or a scalar, count 1).
@@ -250,9 +253,9 @@ int o3a_controls_set_float(o3a_controls *list, enum o3a_control_id id,
  *
  * Return: as the scalar setters.
  */
-int o3a_controls_set_array(o3a_controls *list, enum o3a_control_id id,
-			   const double *values, size_t count,
-			   struct o3a_error *err);
+O3A_API int o3a_controls_set_array(o3a_controls *list, enum o3a_control_id id,
+				   const double *values, size_t count,
+				   struct o3a_error *err);
 
 /**
  * o3a_controls_get_bool() / _get_int() / _get_float() - read a scalar.
@@ -262,12 +265,12 @@ int o3a_controls_set_array(o3a_controls *list, enum o3a_control_id id,
  * type mismatch (_get_float reads any numeric scalar; _get_int reads
  * integer controls only).
  */
-int o3a_controls_get_bool(const o3a_controls *list, enum o3a_control_id id,
-			  bool *value);
-int o3a_controls_get_int(const o3a_controls *list, enum o3a_control_id id,
-			 int64_t *value);
-int o3a_controls_get_float(const o3a_controls *list, enum o3a_control_id id,
-			   double *value);
+O3A_API int o3a_controls_get_bool(const o3a_controls *list,
+				  enum o3a_control_id id, bool *value);
+O3A_API int o3a_controls_get_int(const o3a_controls *list,
+				 enum o3a_control_id id, int64_t *value);
+O3A_API int o3a_controls_get_float(const o3a_controls *list,
+				   enum o3a_control_id id, double *value);
 
 /**
  * o3a_controls_get_array() - read every element of a control.
@@ -276,8 +279,9 @@ int o3a_controls_get_float(const o3a_controls *list, enum o3a_control_id id,
  *
  * Return: 0; -ENOENT when not set; -ENOSPC when @capacity is too small.
  */
-int o3a_controls_get_array(const o3a_controls *list, enum o3a_control_id id,
-			   double *values, size_t capacity, size_t *count);
+O3A_API int o3a_controls_get_array(const o3a_controls *list,
+				   enum o3a_control_id id, double *values,
+				   size_t capacity, size_t *count);
 
 /**
  * o3a_controls_set_by_name() - parse and set a control from text, as
@@ -289,8 +293,8 @@ int o3a_controls_get_array(const o3a_controls *list, enum o3a_control_id id,
  * Return: 0; -ENOENT for an unknown name; -EINVAL for a value that does
  * not parse; -ERANGE out of range. The message names the control.
  */
-int o3a_controls_set_by_name(o3a_controls *list, const char *text,
-			     struct o3a_error *err);
+O3A_API int o3a_controls_set_by_name(o3a_controls *list, const char *text,
+				     struct o3a_error *err);
 
 /**
  * o3a_controls_to_json() - write the list as one JSON object, controls in
@@ -301,7 +305,8 @@ int o3a_controls_set_by_name(o3a_controls *list, const char *text,
  * Return: the length the full text needs (excluding the NUL), as
  * snprintf() does; compare with @size to detect truncation.
  */
-size_t o3a_controls_to_json(const o3a_controls *list, char *buf, size_t size);
+O3A_API size_t o3a_controls_to_json(const o3a_controls *list, char *buf,
+				    size_t size);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #include <open3a/open3a.h>
 
 #ifdef __cplusplus
@@ -45,10 +47,9 @@ struct o3a_image_meta {
  * o3a_image_meta_from_result() - fill @meta from a result's ISP
  * parameters and the sensor state in effect for the frame.
  */
-void o3a_image_meta_from_result(struct o3a_image_meta *meta,
-				const struct o3a_isp_params *isp,
-				const struct o3a_sensor_state *in_effect,
-				const char *model);
+O3A_API void o3a_image_meta_from_result(
+	struct o3a_image_meta *meta, const struct o3a_isp_params *isp,
+	const struct o3a_sensor_state *in_effect, const char *model);
 
 /**
  * o3a_jpeg_write() - write 8-bit RGB as a baseline JPEG with EXIF.
@@ -61,9 +62,9 @@ void o3a_image_meta_from_result(struct o3a_image_meta *meta,
  * Return: 0; -EINVAL for bad arguments; -errno of the failed write
  * (-ENOSPC, -EACCES ...) with the path in @err.
  */
-int o3a_jpeg_write(const char *path, const uint8_t *rgb, uint32_t width,
-		   uint32_t height, size_t stride, int quality,
-		   const struct o3a_image_meta *meta, o3a_error *err);
+O3A_API int o3a_jpeg_write(const char *path, const uint8_t *rgb, uint32_t width,
+			   uint32_t height, size_t stride, int quality,
+			   const struct o3a_image_meta *meta, o3a_error *err);
 
 /**
  * o3a_dng_write() - write a raw frame as a DNG (1.4): one CFA image of
@@ -76,8 +77,8 @@ int o3a_jpeg_write(const char *path, const uint8_t *rgb, uint32_t width,
  *
  * Return: as o3a_jpeg_write(); -EINVAL for a format DNG cannot carry.
  */
-int o3a_dng_write(const char *path, const struct o3a_raw_frame *frame,
-		  const struct o3a_image_meta *meta, o3a_error *err);
+O3A_API int o3a_dng_write(const char *path, const struct o3a_raw_frame *frame,
+			  const struct o3a_image_meta *meta, o3a_error *err);
 
 /**
  * struct o3a_dng_image - a raw image read from a DNG.
@@ -107,10 +108,11 @@ struct o3a_dng_image {
  * Return: 0; -ENOENT; -EINVAL for a file that is not such a DNG, with the
  * reason in @err.
  */
-int o3a_dng_read(const char *path, struct o3a_dng_image *image, o3a_error *err);
+O3A_API int o3a_dng_read(const char *path, struct o3a_dng_image *image,
+			 o3a_error *err);
 
 /** o3a_dng_image_free() - free what o3a_dng_read() allocated. */
-void o3a_dng_image_free(struct o3a_dng_image *image);
+O3A_API void o3a_dng_image_free(struct o3a_dng_image *image);
 
 #ifdef __cplusplus
 }

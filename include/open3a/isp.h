@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #include <open3a/open3a.h>
 
 #ifdef __cplusplus
@@ -53,15 +55,17 @@ typedef struct o3a_isp o3a_isp;
  * Return: the ISP (o3a_isp_destroy()), or NULL with @err: -EINVAL for a
  * format open3a does not read or an odd or zero size, -ENOMEM.
  */
-o3a_isp *o3a_isp_create(const struct o3a_isp_config *config, o3a_error *err);
+O3A_API o3a_isp *o3a_isp_create(const struct o3a_isp_config *config,
+				o3a_error *err);
 
 /** o3a_isp_destroy() - NULL does nothing. */
-void o3a_isp_destroy(o3a_isp *isp);
+O3A_API void o3a_isp_destroy(o3a_isp *isp);
 
 /**
  * o3a_isp_output_size() - the output image's width and height in pixels.
  */
-void o3a_isp_output_size(const o3a_isp *isp, uint32_t *width, uint32_t *height);
+O3A_API void o3a_isp_output_size(const o3a_isp *isp, uint32_t *width,
+				 uint32_t *height);
 
 /**
  * o3a_isp_set_params() - take the 3A's ISP parameters (gains, CCM, black
@@ -70,7 +74,8 @@ void o3a_isp_output_size(const o3a_isp *isp, uint32_t *width, uint32_t *height);
  * @bit_depth: the raw samples' bit depth (the black level in @params is in
  *             16-bit units and is scaled to it).
  */
-void o3a_isp_set_params(o3a_isp *isp, const struct o3a_isp_params *params);
+O3A_API void o3a_isp_set_params(o3a_isp *isp,
+				const struct o3a_isp_params *params);
 
 /**
  * o3a_isp_set_tone_curve() - replace the sRGB transfer curve by a table.
@@ -78,8 +83,8 @@ void o3a_isp_set_params(o3a_isp *isp, const struct o3a_isp_params *params);
  *         rpi.contrast "gamma_curve" layout); NULL restores sRGB.
  * Return: 0, or -EINVAL for a table that is not increasing in x.
  */
-int o3a_isp_set_tone_curve(o3a_isp *isp, const double *curve, size_t count,
-			   o3a_error *err);
+O3A_API int o3a_isp_set_tone_curve(o3a_isp *isp, const double *curve,
+				   size_t count, o3a_error *err);
 
 /**
  * o3a_isp_render() - render one frame.
@@ -92,8 +97,8 @@ int o3a_isp_set_tone_curve(o3a_isp *isp, const double *curve, size_t count,
  * Return: 0, or -EINVAL when the frame does not match the configuration or
  * its stride/size is too small.
  */
-int o3a_isp_render(o3a_isp *isp, const struct o3a_raw_frame *frame,
-		   uint8_t *out, size_t out_stride, o3a_error *err);
+O3A_API int o3a_isp_render(o3a_isp *isp, const struct o3a_raw_frame *frame,
+			   uint8_t *out, size_t out_stride, o3a_error *err);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #include <open3a/controls.h>
 #include <open3a/stats.h>
 
@@ -49,7 +51,7 @@ extern "C" {
  *
  * Return: a static string, never NULL.
  */
-const char *o3a_version(void);
+O3A_API const char *o3a_version(void);
 
 /**
  * struct o3a_error - an error code and its human-readable message.
@@ -130,7 +132,7 @@ struct o3a_create_info {
  * NULL with @err filled: -ENOENT/-EACCES/-EISDIR for the file, -EINVAL for
  * a malformed tuning file, -ENOMEM.
  */
-o3a_context *o3a_create(const char *tuning_path, o3a_error *err);
+O3A_API o3a_context *o3a_create(const char *tuning_path, o3a_error *err);
 
 /**
  * o3a_create_from_buffer() - create a context from tuning JSON in memory.
@@ -141,8 +143,8 @@ o3a_context *o3a_create(const char *tuning_path, o3a_error *err);
  *
  * Return: as o3a_create().
  */
-o3a_context *o3a_create_from_buffer(const void *data, size_t size,
-				    const char *name, o3a_error *err);
+O3A_API o3a_context *o3a_create_from_buffer(const void *data, size_t size,
+					    const char *name, o3a_error *err);
 
 /**
  * o3a_create_ex() - create a context with a log callback and other options.
@@ -151,13 +153,14 @@ o3a_context *o3a_create_from_buffer(const void *data, size_t size,
  *
  * Return: as o3a_create(); -EINVAL when @info is inconsistent.
  */
-o3a_context *o3a_create_ex(const struct o3a_create_info *info, o3a_error *err);
+O3A_API o3a_context *o3a_create_ex(const struct o3a_create_info *info,
+				   o3a_error *err);
 
 /**
  * o3a_destroy() - destroy a context and every module in it.
  * @ctx: a context, or NULL (does nothing).
  */
-void o3a_destroy(o3a_context *ctx);
+O3A_API void o3a_destroy(o3a_context *ctx);
 
 /**
  * o3a_set_log() - set or replace the log callback of a context.
@@ -166,32 +169,32 @@ void o3a_destroy(o3a_context *ctx);
  * @user: passed to @fn.
  * @level: the most verbose level delivered.
  */
-void o3a_set_log(o3a_context *ctx, o3a_log_fn fn, void *user,
-		 enum o3a_log_level level);
+O3A_API void o3a_set_log(o3a_context *ctx, o3a_log_fn fn, void *user,
+			 enum o3a_log_level level);
 
 /**
  * o3a_log_level_name() - "error", "warn", "info" or "debug".
  * Return: a static string ("?" for an unknown level).
  */
-const char *o3a_log_level_name(enum o3a_log_level level);
+O3A_API const char *o3a_log_level_name(enum o3a_log_level level);
 
 /**
  * o3a_algorithm_count() - number of algorithm modules the context runs.
  */
-size_t o3a_algorithm_count(const o3a_context *ctx);
+O3A_API size_t o3a_algorithm_count(const o3a_context *ctx);
 
 /**
  * o3a_algorithm_name() - name of the @index-th module, in run order.
  * Return: a string owned by the context, or NULL when @index is out of
  * range.
  */
-const char *o3a_algorithm_name(const o3a_context *ctx, size_t index);
+O3A_API const char *o3a_algorithm_name(const o3a_context *ctx, size_t index);
 
 /**
  * o3a_tuning_sensor() - the "sensor" named in the tuning file.
  * Return: a string owned by the context; "" when the file names none.
  */
-const char *o3a_tuning_sensor(const o3a_context *ctx);
+O3A_API const char *o3a_tuning_sensor(const o3a_context *ctx);
 
 /**
  * enum o3a_bayer_order - colour of the top-left pixel and its row.
@@ -255,7 +258,7 @@ struct o3a_sensor_mode {
  * o3a_sensor_mode_init() - fill a mode with its size and "unset" defaults
  * (black_level -1, everything else 0) before the caller sets its fields.
  */
-void o3a_sensor_mode_init(struct o3a_sensor_mode *mode);
+O3A_API void o3a_sensor_mode_init(struct o3a_sensor_mode *mode);
 
 /**
  * o3a_configure() - configure the context (and every module) for a mode.
@@ -271,8 +274,8 @@ void o3a_sensor_mode_init(struct o3a_sensor_mode *mode);
  * Return: 0; -EINVAL for an impossible mode (zero size, bit depth out of
  * 8..16, min > max, no line time); -ENOENT for an unknown sensor helper.
  */
-int o3a_configure(o3a_context *ctx, const struct o3a_sensor_mode *mode,
-		  o3a_error *err);
+O3A_API int o3a_configure(o3a_context *ctx, const struct o3a_sensor_mode *mode,
+			  o3a_error *err);
 
 /**
  * struct o3a_sensor_state - the sensor controls in effect for one frame.
@@ -354,7 +357,7 @@ struct o3a_result {
 };
 
 /** o3a_result_init() - zero a result and set its size. */
-void o3a_result_init(struct o3a_result *result);
+O3A_API void o3a_result_init(struct o3a_result *result);
 
 /**
  * o3a_initial_controls() - the sensor controls and ISP parameters to use
@@ -364,8 +367,8 @@ void o3a_result_init(struct o3a_result *result);
  *
  * Return: 0, or -EBUSY when the context is not configured.
  */
-int o3a_initial_controls(o3a_context *ctx, struct o3a_result *result,
-			 o3a_error *err);
+O3A_API int o3a_initial_controls(o3a_context *ctx, struct o3a_result *result,
+				 o3a_error *err);
 
 /**
  * o3a_queue_request() - queue the user controls of a request for a frame.
@@ -382,9 +385,9 @@ int o3a_initial_controls(o3a_context *ctx, struct o3a_result *result,
  * Return: 0; -EINVAL for a control whose value is out of range (the
  * message names it); -EBUSY when not configured.
  */
-int o3a_queue_request(o3a_context *ctx, uint64_t frame,
-		      const o3a_controls *controls, uint64_t request_id,
-		      o3a_error *err);
+O3A_API int o3a_queue_request(o3a_context *ctx, uint64_t frame,
+			      const o3a_controls *controls, uint64_t request_id,
+			      o3a_error *err);
 
 /**
  * o3a_process() - run the algorithms on the statistics of one frame.
@@ -402,9 +405,10 @@ int o3a_queue_request(o3a_context *ctx, uint64_t frame,
  * O3A_STATS_MAX_COLS x O3A_STATS_MAX_ROWS, zero bins ...); -EBUSY when not
  * configured.
  */
-int o3a_process(o3a_context *ctx, uint64_t frame, const struct o3a_stats *stats,
-		const struct o3a_sensor_state *in_effect,
-		struct o3a_result *result, o3a_error *err);
+O3A_API int o3a_process(o3a_context *ctx, uint64_t frame,
+			const struct o3a_stats *stats,
+			const struct o3a_sensor_state *in_effect,
+			struct o3a_result *result, o3a_error *err);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,17 +38,17 @@ typedef struct o3a_sensor_helper o3a_sensor_helper;
  * Return: the helper, or NULL when none matches (callers then use
  * o3a_sensor_helper_generic() and say so).
  */
-const o3a_sensor_helper *o3a_sensor_helper_find(const char *name);
+O3A_API const o3a_sensor_helper *o3a_sensor_helper_find(const char *name);
 
 /** o3a_sensor_helper_generic() - the generic linear helper (never NULL). */
-const o3a_sensor_helper *o3a_sensor_helper_generic(void);
+O3A_API const o3a_sensor_helper *o3a_sensor_helper_generic(void);
 
 /** o3a_sensor_helper_count() / _at() - enumerate the known helpers. */
-size_t o3a_sensor_helper_count(void);
-const o3a_sensor_helper *o3a_sensor_helper_at(size_t index);
+O3A_API size_t o3a_sensor_helper_count(void);
+O3A_API const o3a_sensor_helper *o3a_sensor_helper_at(size_t index);
 
 /** o3a_sensor_helper_name() - "imx219" ... */
-const char *o3a_sensor_helper_name(const o3a_sensor_helper *helper);
+O3A_API const char *o3a_sensor_helper_name(const o3a_sensor_helper *helper);
 
 /**
  * struct o3a_sensor_delays - frames between writing a control and the
@@ -60,66 +62,72 @@ struct o3a_sensor_delays {
 };
 
 /** o3a_sensor_helper_delays() - the helper's control delays. */
-struct o3a_sensor_delays o3a_sensor_helper_delays(const o3a_sensor_helper *h);
+O3A_API struct o3a_sensor_delays
+o3a_sensor_helper_delays(const o3a_sensor_helper *h);
 
 /**
  * o3a_sensor_helper_black_level() - the sensor's black level, in 16-bit
  * units (shift right by 16 - bit_depth for the mode's units).
  */
-uint32_t o3a_sensor_helper_black_level(const o3a_sensor_helper *helper);
+O3A_API uint32_t o3a_sensor_helper_black_level(const o3a_sensor_helper *helper);
 
 /**
  * o3a_sensor_helper_frame_margin() - lines that the frame length must
  * exceed the exposure by (frame_length >= exposure_lines + margin).
  */
-uint32_t o3a_sensor_helper_frame_margin(const o3a_sensor_helper *helper);
+O3A_API uint32_t
+o3a_sensor_helper_frame_margin(const o3a_sensor_helper *helper);
 
 /**
  * o3a_sensor_helper_gain_code() - the V4L2 analogue gain code for @gain:
  * the largest code whose gain does not exceed @gain (so the residual can
  * go into digital gain), clamped to the helper's code range.
  */
-uint32_t o3a_sensor_helper_gain_code(const o3a_sensor_helper *helper,
-				     double gain);
+O3A_API uint32_t o3a_sensor_helper_gain_code(const o3a_sensor_helper *helper,
+					     double gain);
 
 /**
  * o3a_sensor_helper_gain() - the analogue gain (linear) of a code. A code
  * outside the helper's range is clamped to it first.
  */
-double o3a_sensor_helper_gain(const o3a_sensor_helper *helper, uint32_t code);
+O3A_API double o3a_sensor_helper_gain(const o3a_sensor_helper *helper,
+				      uint32_t code);
 
 /** o3a_sensor_helper_gain_range() - the analogue gain limits (linear). */
-void o3a_sensor_helper_gain_range(const o3a_sensor_helper *helper,
-				  double *min_gain, double *max_gain);
+O3A_API void o3a_sensor_helper_gain_range(const o3a_sensor_helper *helper,
+					  double *min_gain, double *max_gain);
 
 /**
  * o3a_sensor_helper_code_range() - the V4L2 analogue gain code limits the
  * helper uses (the driver's V4L2_CID_ANALOGUE_GAIN range). Either pointer
  * may be NULL.
  */
-void o3a_sensor_helper_code_range(const o3a_sensor_helper *helper,
-				  uint32_t *min_code, uint32_t *max_code);
+O3A_API void o3a_sensor_helper_code_range(const o3a_sensor_helper *helper,
+					  uint32_t *min_code,
+					  uint32_t *max_code);
 
 /**
  * o3a_sensor_helper_exposure_offset_us() - a fixed time the sensor adds to
  * every exposure (IMX296: 14.26 us); 0 for most sensors.
  */
-double o3a_sensor_helper_exposure_offset_us(const o3a_sensor_helper *helper);
+O3A_API double
+o3a_sensor_helper_exposure_offset_us(const o3a_sensor_helper *helper);
 
 /**
  * o3a_sensor_helper_exposure_to_lines() - as o3a_exposure_to_lines(), after
  * taking away the helper's exposure offset.
  */
-uint32_t o3a_sensor_helper_exposure_to_lines(const o3a_sensor_helper *helper,
-					     double exposure_us,
-					     double line_time_ns);
+O3A_API uint32_t
+o3a_sensor_helper_exposure_to_lines(const o3a_sensor_helper *helper,
+				    double exposure_us, double line_time_ns);
 
 /**
  * o3a_sensor_helper_lines_to_exposure() - as o3a_lines_to_exposure(), plus
  * the helper's exposure offset (0 when @line_time_ns is not > 0).
  */
-double o3a_sensor_helper_lines_to_exposure(const o3a_sensor_helper *helper,
-					   uint32_t lines, double line_time_ns);
+O3A_API double
+o3a_sensor_helper_lines_to_exposure(const o3a_sensor_helper *helper,
+				    uint32_t lines, double line_time_ns);
 
 /**
  * o3a_exposure_to_lines() - exposure time to whole lines, rounded down
@@ -131,10 +139,10 @@ double o3a_sensor_helper_lines_to_exposure(const o3a_sensor_helper *helper,
  * @line_time_ns: the mode's line time (> 0).
  * Return: lines; 0 when @line_time_ns is not a positive finite number.
  */
-uint32_t o3a_exposure_to_lines(double exposure_us, double line_time_ns);
+O3A_API uint32_t o3a_exposure_to_lines(double exposure_us, double line_time_ns);
 
 /** o3a_lines_to_exposure() - lines to microseconds. */
-double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
+O3A_API double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
 
 /**
  * o3a_frame_duration_to_lines() - frame duration to whole lines, rounded
@@ -144,15 +152,16 @@ double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
  * Return: lines; 0 when @line_time_ns is not a positive finite number or
  * @frame_duration_us is not > 0.
  */
-uint32_t o3a_frame_duration_to_lines(double frame_duration_us,
-				     double line_time_ns);
+O3A_API uint32_t o3a_frame_duration_to_lines(double frame_duration_us,
+					     double line_time_ns);
 
 /**
  * o3a_line_time_ns() - line time from V4L2_CID_PIXEL_RATE and the line
  * length in pixels (width + HBLANK).
  * Return: ns, or 0 when @pixel_rate_hz is 0.
  */
-double o3a_line_time_ns(uint64_t pixel_rate_hz, uint32_t line_length_pixels);
+O3A_API double o3a_line_time_ns(uint64_t pixel_rate_hz,
+				uint32_t line_length_pixels);
 
 /* ---- Delayed controls -------------------------------------------------- */
 
@@ -185,13 +194,13 @@ typedef struct o3a_delayed_controls o3a_delayed_controls;
  * Return: a new object (o3a_delayed_controls_destroy()), or NULL with
  * @err: -EINVAL for a delay over 15, -ENOMEM.
  */
-o3a_delayed_controls *
+O3A_API o3a_delayed_controls *
 o3a_delayed_controls_create(const struct o3a_sensor_delays *delays,
 			    const struct o3a_sensor_values *initial,
 			    struct o3a_error *err);
 
 /** o3a_delayed_controls_destroy() - NULL does nothing. */
-void o3a_delayed_controls_destroy(o3a_delayed_controls *dc);
+O3A_API void o3a_delayed_controls_destroy(o3a_delayed_controls *dc);
 
 /**
  * o3a_delayed_controls_push() - ask for @values to be in effect from frame
@@ -212,8 +221,8 @@ void o3a_delayed_controls_destroy(o3a_delayed_controls *dc);
  * than the last frame started; -ENOSPC when 64 pushes are already waiting
  * to be written.
  */
-int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
-			      const struct o3a_sensor_values *values);
+O3A_API int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
+				      const struct o3a_sensor_values *values);
 
 /**
  * o3a_delayed_controls_frame_start() - frame @sequence has started (the
@@ -227,10 +236,10 @@ int o3a_delayed_controls_push(o3a_delayed_controls *dc, uint64_t frame,
  *
  * Return: 0; -EINVAL when @sequence is not greater than the previous one.
  */
-int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
-				     uint64_t sequence,
-				     struct o3a_sensor_values *write,
-				     uint32_t *write_mask);
+O3A_API int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
+					     uint64_t sequence,
+					     struct o3a_sensor_values *write,
+					     uint32_t *write_mask);
 
 /**
  * o3a_delayed_controls_get() - the values in effect on frame @sequence, and
@@ -242,8 +251,9 @@ int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
  * frames), older than the first frame started, or newer than the last
  * frame started.
  */
-int o3a_delayed_controls_get(const o3a_delayed_controls *dc, uint64_t sequence,
-			     struct o3a_sensor_values *values);
+O3A_API int o3a_delayed_controls_get(const o3a_delayed_controls *dc,
+				     uint64_t sequence,
+				     struct o3a_sensor_values *values);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #include <open3a/open3a.h>
 
 #ifdef __cplusplus
@@ -66,7 +68,7 @@ struct o3a_source_config {
 };
 
 /** o3a_source_config_init() - zero @cfg and set its size. */
-void o3a_source_config_init(struct o3a_source_config *cfg);
+O3A_API void o3a_source_config_init(struct o3a_source_config *cfg);
 
 /**
  * struct o3a_source_info - what a source is.
@@ -134,8 +136,9 @@ struct o3a_source_frame {
  * call only.
  * Return: the number of cameras, or a negative errno.
  */
-int o3a_source_list(void (*cb)(void *user, const struct o3a_source_info *),
-		    void *user, o3a_error *err);
+O3A_API int o3a_source_list(void (*cb)(void *user,
+				       const struct o3a_source_info *),
+			    void *user, o3a_error *err);
 
 /**
  * o3a_source_open() - open a camera.
@@ -147,23 +150,26 @@ int o3a_source_list(void (*cb)(void *user, const struct o3a_source_info *),
  * such camera, -EBUSY in use, -ENOTSUP no raw format open3a reads, -EINVAL
  * bad scene file (file:line:col), -EACCES permissions, -ENOMEM.
  */
-o3a_source *o3a_source_open(const char *id, const struct o3a_source_config *cfg,
-			    o3a_error *err);
+O3A_API o3a_source *o3a_source_open(const char *id,
+				    const struct o3a_source_config *cfg,
+				    o3a_error *err);
 
 /** o3a_source_close() - stop if streaming, restore the sensor controls
  * that were changed, release everything. NULL does nothing. */
-void o3a_source_close(o3a_source *src);
+O3A_API void o3a_source_close(o3a_source *src);
 
 /** o3a_source_get_info() - fill @info. */
-void o3a_source_get_info(const o3a_source *src, struct o3a_source_info *info);
+O3A_API void o3a_source_get_info(const o3a_source *src,
+				 struct o3a_source_info *info);
 
 /**
  * o3a_source_start() - write @initial (may be NULL: keep the sensor's
  * current values) and start streaming.
  * Return: 0 or a negative errno with @err.
  */
-int o3a_source_start(o3a_source *src, const struct o3a_sensor_controls *initial,
-		     o3a_error *err);
+O3A_API int o3a_source_start(o3a_source *src,
+			     const struct o3a_sensor_controls *initial,
+			     o3a_error *err);
 
 /**
  * o3a_source_next() - wait for the next frame.
@@ -172,11 +178,12 @@ int o3a_source_start(o3a_source *src, const struct o3a_sensor_controls *initial,
  * delivered stay valid); -EIO on a driver error; -EINTR when a signal
  * interrupted the wait (the caller decides whether to stop).
  */
-int o3a_source_next(o3a_source *src, struct o3a_source_frame *frame,
-		    int timeout_ms, o3a_error *err);
+O3A_API int o3a_source_next(o3a_source *src, struct o3a_source_frame *frame,
+			    int timeout_ms, o3a_error *err);
 
 /** o3a_source_release() - give a frame's buffer back. */
-int o3a_source_release(o3a_source *src, const struct o3a_source_frame *frame);
+O3A_API int o3a_source_release(o3a_source *src,
+			       const struct o3a_source_frame *frame);
 
 /**
  * o3a_source_set_controls() - queue sensor controls (as o3a_process()
@@ -186,13 +193,13 @@ int o3a_source_release(o3a_source *src, const struct o3a_source_frame *frame);
  * Return: 0 or a negative errno (a control write the driver refused:
  * -EINVAL/-EIO with the control named in @err).
  */
-int o3a_source_set_controls(o3a_source *src,
-			    const struct o3a_sensor_controls *controls,
-			    uint64_t request_id, uint64_t *lands_on,
-			    o3a_error *err);
+O3A_API int o3a_source_set_controls(o3a_source *src,
+				    const struct o3a_sensor_controls *controls,
+				    uint64_t request_id, uint64_t *lands_on,
+				    o3a_error *err);
 
 /** o3a_source_stop() - stop streaming; buffers are returned. */
-int o3a_source_stop(o3a_source *src);
+O3A_API int o3a_source_stop(o3a_source *src);
 
 #ifdef __cplusplus
 }

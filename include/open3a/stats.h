@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <open3a/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -127,16 +129,17 @@ struct o3a_stats {
  *
  * Return: 0, or -EINVAL for a value out of range (@stats untouched).
  */
-int o3a_stats_init(struct o3a_stats *stats, uint32_t cols, uint32_t rows,
-		   uint32_t hist_bins, uint32_t bit_depth);
+O3A_API int o3a_stats_init(struct o3a_stats *stats, uint32_t cols,
+			   uint32_t rows, uint32_t hist_bins,
+			   uint32_t bit_depth);
 
 /**
  * o3a_stats_fill_uniform() - make every zone hold @count quads of the same
  * mean R, G, B (each in 0..1 of the range white_level - black_level) and
  * rebuild the histograms to match. A quick way to hand-build a flat scene.
  */
-void o3a_stats_fill_uniform(struct o3a_stats *stats, uint32_t count, double r,
-			    double g, double b);
+O3A_API void o3a_stats_fill_uniform(struct o3a_stats *stats, uint32_t count,
+				    double r, double g, double b);
 
 /**
  * o3a_stats_set_zone() - set one zone to @count quads of mean R, G, B
@@ -146,30 +149,31 @@ void o3a_stats_fill_uniform(struct o3a_stats *stats, uint32_t count, double r,
  *
  * Return: 0, or -EINVAL for a zone outside the grid.
  */
-int o3a_stats_set_zone(struct o3a_stats *stats, uint32_t col, uint32_t row,
-		       uint32_t count, double r, double g, double b,
-		       uint32_t saturated);
+O3A_API int o3a_stats_set_zone(struct o3a_stats *stats, uint32_t col,
+			       uint32_t row, uint32_t count, double r, double g,
+			       double b, uint32_t saturated);
 
 /**
  * o3a_stats_rebuild_histograms() - approximate the histograms from the
  * zones (each zone's quads all at the zone's mean), for hand-built
  * statistics. Does nothing when hist_bins is 0.
  */
-void o3a_stats_rebuild_histograms(struct o3a_stats *stats);
+O3A_API void o3a_stats_rebuild_histograms(struct o3a_stats *stats);
 
 /**
  * o3a_stats_zone_mean() - a zone's mean R, G, B per sample, normalised to
  * 0..1 of the range white_level - black_level. Zones with count 0 give 0.
  */
-void o3a_stats_zone_mean(const struct o3a_stats *stats, uint32_t zone,
-			 double *r, double *g, double *b);
+O3A_API void o3a_stats_zone_mean(const struct o3a_stats *stats, uint32_t zone,
+				 double *r, double *g, double *b);
 
 /**
  * o3a_stats_validate() - check the invariants of a statistics buffer (grid
  * in range, bins a power of two or 0, black below white, version).
  * Return: 0, or -EINVAL with the reason in @err.
  */
-int o3a_stats_validate(const struct o3a_stats *stats, struct o3a_error *err);
+O3A_API int o3a_stats_validate(const struct o3a_stats *stats,
+			       struct o3a_error *err);
 
 /* ---- Software statistics from raw frames (src/stats) ---------------- */
 
@@ -218,14 +222,14 @@ struct o3a_format_info {
  * o3a_format_from_name() / o3a_format_from_fourcc() - look a format up.
  * Return: static information, or NULL for a format open3a does not read.
  */
-const struct o3a_format_info *o3a_format_from_name(const char *name);
-const struct o3a_format_info *o3a_format_from_fourcc(uint32_t fourcc);
+O3A_API const struct o3a_format_info *o3a_format_from_name(const char *name);
+O3A_API const struct o3a_format_info *o3a_format_from_fourcc(uint32_t fourcc);
 
 /**
  * o3a_format_min_stride() - the smallest stride of @width pixels in @fourcc.
  * Return: bytes, or 0 for an unknown format.
  */
-uint32_t o3a_format_min_stride(uint32_t fourcc, uint32_t width);
+O3A_API uint32_t o3a_format_min_stride(uint32_t fourcc, uint32_t width);
 
 /**
  * struct o3a_stats_config - how software statistics are computed.
@@ -249,9 +253,18 @@ struct o3a_stats_config {
 	uint32_t threads;
 };
 
+/**
+ * O3A_STATS_SUBSAMPLE_DEFAULT - the subsampling recommended for per-frame
+ * 3A on frames of several megapixels: every 4th quad row and column (1/16
+ * of the quads; a 12 MP frame still gives ~190 000 quads, ~190 per zone of
+ * a 32x32 grid). It is what `open3a bench` reports as stats_sub_ms.
+ * o3a_stats_config_init() still sets 1 (every quad, exact).
+ */
+#define O3A_STATS_SUBSAMPLE_DEFAULT 4
+
 /** o3a_stats_config_init() - defaults: 32x32 zones, 1024 bins, whole frame,
  * subsample 1, black 0, white from the format, one thread. */
-void o3a_stats_config_init(struct o3a_stats_config *config);
+O3A_API void o3a_stats_config_init(struct o3a_stats_config *config);
 
 /** A software statistics engine: per-format tables, scratch memory. */
 typedef struct o3a_stats_engine o3a_stats_engine;
@@ -263,11 +276,12 @@ typedef struct o3a_stats_engine o3a_stats_engine;
  * Return: an engine (free with o3a_stats_engine_destroy()), or NULL with
  * @err: -EINVAL for a bad config, -ENOMEM.
  */
-o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
-					  struct o3a_error *err);
+O3A_API o3a_stats_engine *
+o3a_stats_engine_create(const struct o3a_stats_config *config,
+			struct o3a_error *err);
 
 /** o3a_stats_engine_destroy() - free an engine; NULL does nothing. */
-void o3a_stats_engine_destroy(o3a_stats_engine *engine);
+O3A_API void o3a_stats_engine_destroy(o3a_stats_engine *engine);
 
 /**
  * o3a_stats_compute() - compute the statistics of a raw frame.
@@ -280,9 +294,9 @@ void o3a_stats_engine_destroy(o3a_stats_engine *engine);
  * Return: 0; -EINVAL for an unsupported format, a stride or size too small,
  * a window outside the frame (the message says which); -ENOMEM.
  */
-int o3a_stats_compute(o3a_stats_engine *engine,
-		      const struct o3a_raw_frame *frame,
-		      struct o3a_stats *stats, struct o3a_error *err);
+O3A_API int o3a_stats_compute(o3a_stats_engine *engine,
+			      const struct o3a_raw_frame *frame,
+			      struct o3a_stats *stats, struct o3a_error *err);
 
 #ifdef __cplusplus
 }
