@@ -371,6 +371,7 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	rd.packing = g.fmt->packing;
 	rd.black = (uint16_t)g.black;
 	rd.white = (uint16_t)g.white;
+	rd.row_bytes = frame->stride;
 	rd.use_avx2 = engine->avx2;
 
 	prepare_hist(engine, &g, &ha);

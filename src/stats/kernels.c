@@ -51,9 +51,9 @@ static inline uint16_t sub_black(uint32_t v, uint32_t black)
 	return (uint16_t)(v > black ? v - black : 0);
 }
 
-static void read_bayer_scalar(const struct o3a_reader *rd, const uint8_t *row0,
-			      const uint8_t *row1, uint32_t q, uint32_t n,
-			      uint32_t step, struct o3a_quads *out)
+void o3a_read_bayer_scalar(const struct o3a_reader *rd, const uint8_t *row0,
+			   const uint8_t *row1, uint32_t q, uint32_t n,
+			   uint32_t step, struct o3a_quads *out)
 {
 	const uint8_t *perm = quad_perm[rd->bayer_order & 3];
 	uint32_t k;
@@ -182,7 +182,7 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 	    o3a_read_bayer_avx2(rd, row0, row1, q, n, out))
 		return;
 #endif
-	read_bayer_scalar(rd, row0, row1, q, n, step, out);
+	o3a_read_bayer_scalar(rd, row0, row1, q, n, step, out);
 }
 
 void o3a_accumulate_scalar(struct o3a_quads *qd, uint32_t n,

@@ -47,7 +47,8 @@ struct o3a_reader {
 	uint32_t bayer_order;
 	uint32_t packing;
 	uint16_t black;
-	uint16_t white; /* a sample >= white saturates its quad */
+	uint16_t white;	    /* a sample >= white saturates its quad */
+	uint32_t row_bytes; /* readable bytes of each line (>= min stride) */
 	bool use_avx2;
 };
 

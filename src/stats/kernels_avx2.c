@@ -2,27 +2,283 @@
 /*
  * AVX2 kernels, compiled with target attributes and chosen at run time
  * (__builtin_cpu_supports), so that the library still runs on any x86-64.
+ *
+ * Reader: 16 quads per step. Two rows of 32 pixels are brought into
+ * 16-bit lanes (a plain load for 10..16-bit formats; a byte shuffle and a
+ * multiply for CSI-2 packed 10 bit), split into even and odd columns,
+ * masked to the bit depth, compared with the white level and black-level
+ * subtracted with unsigned saturation (max(v - black, 0) exactly).
+ *
+ * Accumulator: sums in 32-bit lanes (a run is at most 255 quads of at
+ * most 2 x 65535), focus squares in 64-bit lanes, then the histogram
+ * increments, which have no SIMD form, in a scalar loop over two copies.
  */
 #include "stats/kernels_simd.h"
 
 #if O3A_STATS_HAVE_AVX2
 #include <immintrin.h>
+#include <string.h>
+
+#include <open3a/open3a.h>
 
 #include "stats/stats_internal.h"
 
 #define AVX2 __attribute__((target("avx2")))
 
-bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
-			 const uint8_t *row1, uint32_t q, uint32_t n,
-			 struct o3a_quads *out)
+static const uint8_t quad_perm[4][4] = {
+	[O3A_BAYER_RGGB] = {0, 1, 2, 3},
+	[O3A_BAYER_GRBG] = {1, 0, 3, 2},
+	[O3A_BAYER_GBRG] = {2, 3, 0, 1},
+	[O3A_BAYER_BGGR] = {3, 2, 1, 0},
+};
+
+/* 32 pixels (two vectors of 16, in order) -> even and odd columns. */
+static inline AVX2 void split_even_odd(__m256i a, __m256i b, __m256i *even,
+				       __m256i *odd)
 {
-	return false;
+	const __m256i lo = _mm256_set1_epi32(0xffff);
+	__m256i e = _mm256_packus_epi32(_mm256_and_si256(a, lo),
+					_mm256_and_si256(b, lo));
+	__m256i o = _mm256_packus_epi32(_mm256_srli_epi32(a, 16),
+					_mm256_srli_epi32(b, 16));
+
+	/* packus works per 128-bit lane: put the quarters back in order. */
+	*even = _mm256_permute4x64_epi64(e, 0xd8);
+	*odd = _mm256_permute4x64_epi64(o, 0xd8);
 }
 
-void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
-			 const struct o3a_hist_acc *ha,
-			 struct o3a_run_sums *sums)
+struct block_ctx {
+	__m256i mask, white, black;
+	uint16_t *dst[4]; /* planar output per quad position */
+	uint8_t *sat;
+};
+
+/* The four positions of 16 quads (row 0 even/odd, row 1 even/odd). */
+static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
+				     uint32_t k)
 {
-	o3a_accumulate_scalar(qd, n, ha, sums);
+	__m256i m, s;
+	__m128i s8;
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = _mm256_and_si256(p[i], c->mask);
+	m = _mm256_max_epu16(_mm256_max_epu16(p[0], p[1]),
+			     _mm256_max_epu16(p[2], p[3]));
+	/* m >= white  <=>  max(m, white) == m */
+	s = _mm256_cmpeq_epi16(_mm256_max_epu16(m, c->white), m);
+	s = _mm256_packs_epi16(s, s);
+	s8 = _mm256_castsi256_si128(_mm256_permute4x64_epi64(s, 0x08));
+	_mm_storeu_si128((__m128i *)(c->sat + k),
+			 _mm_and_si128(s8, _mm_set1_epi8(1)));
+	for (i = 0; i < 4; i++)
+		_mm256_storeu_si256((__m256i *)(c->dst[i] + k),
+				    _mm256_subs_epu16(p[i], c->black));
+}
+
+/* 32 CSI-2 packed 10-bit pixels (40 bytes) -> two vectors of 16. */
+static inline AVX2 void unpack10(const uint8_t *src, __m256i *a, __m256i *b)
+{
+	/* Per 128-bit lane: 8 pixels from 10 bytes. Word i takes its high
+	 * byte from byte 5*(i/4) + i%4 and its low bits from byte
+	 * 5*(i/4) + 4, shifted by 2*(i%4). */
+	const __m256i shuf_hi = _mm256_setr_epi8(
+		0, -1, 1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1, 0, -1,
+		1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1);
+	const __m256i shuf_lo = _mm256_setr_epi8(
+		4, -1, 4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1, 4, -1,
+		4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1);
+	/* lo << (6 - 2j), then >> 6: the two bits of pixel j at the bottom */
+	const __m256i mul = _mm256_setr_epi16(64, 16, 4, 1, 64, 16, 4, 1, 64,
+					      16, 4, 1, 64, 16, 4, 1);
+	const __m256i three = _mm256_set1_epi16(3);
+	__m256i v[2];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		const uint8_t *p = src + 20 * i;
+		__m256i in = _mm256_loadu2_m128i((const __m128i *)(p + 10),
+						 (const __m128i *)p);
+		__m256i hi = _mm256_shuffle_epi8(in, shuf_hi);
+		__m256i lo = _mm256_shuffle_epi8(in, shuf_lo);
+
+		lo = _mm256_and_si256(
+			_mm256_srli_epi16(_mm256_mullo_epi16(lo, mul), 6),
+			three);
+		v[i] = _mm256_or_si256(_mm256_slli_epi16(hi, 2), lo);
+	}
+	*a = v[0];
+	*b = v[1];
+}
+
+AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+			      const uint8_t *row1, uint32_t q, uint32_t n,
+			      struct o3a_quads *out)
+{
+	const uint8_t *perm = quad_perm[rd->bayer_order & 3];
+	uint16_t *planes[4] = {out->r, out->g1, out->g2, out->b};
+	struct block_ctx c;
+	uint32_t k = 0;
+	unsigned i;
+	bool packed10 = rd->packing == O3A_PACKING_CSI2 && rd->bit_depth == 10;
+
+	if (rd->packing == O3A_PACKING_CSI2 && !packed10)
+		return false;
+	if (rd->packing == O3A_PACKING_UNPACKED && rd->bit_depth == 8)
+		return false;
+
+	c.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
+	c.white = _mm256_set1_epi16((short)rd->white);
+	c.black = _mm256_set1_epi16((short)rd->black);
+	c.sat = out->sat;
+	for (i = 0; i < 4; i++)
+		c.dst[perm[i]] = planes[i];
+
+	if (packed10) {
+		/* Blocks start on a 4-pixel group: an even quad. */
+		if (q & 1) {
+			o3a_read_bayer_scalar(rd, row0, row1, q, 1, 1, out);
+			k = 1;
+		}
+		/* The second 16-byte load of a block reads bytes 30..45. */
+		for (; k + 16 <= n &&
+		       (size_t)(q + k) * 5 / 2 + 46 <= rd->row_bytes;
+		     k += 16) {
+			size_t off = (size_t)(q + k) * 5 / 2;
+			__m256i a, b, p[4];
+
+			unpack10(row0 + off, &a, &b);
+			split_even_odd(a, b, &p[0], &p[1]);
+			unpack10(row1 + off, &a, &b);
+			split_even_odd(a, b, &p[2], &p[3]);
+			finish_block(&c, p, k);
+		}
+	} else {
+		for (; k + 16 <= n; k += 16) {
+			size_t off = (size_t)(q + k) * 4;
+			const __m256i *s0 = (const __m256i *)(row0 + off);
+			const __m256i *s1 = (const __m256i *)(row1 + off);
+			__m256i p[4];
+
+			split_even_odd(_mm256_loadu_si256(s0),
+				       _mm256_loadu_si256(s0 + 1), &p[0],
+				       &p[1]);
+			split_even_odd(_mm256_loadu_si256(s1),
+				       _mm256_loadu_si256(s1 + 1), &p[2],
+				       &p[3]);
+			finish_block(&c, p, k);
+		}
+	}
+	if (k < n) {
+		struct o3a_quads *tail = out;
+
+		/* The scalar reader writes from index 0: shift by hand. */
+		uint32_t rest = n - k;
+		struct o3a_quads tmp;
+
+		o3a_read_bayer_scalar(rd, row0, row1, q + k, rest, 1, &tmp);
+		memcpy(tail->r + k, tmp.r, rest * sizeof(uint16_t));
+		memcpy(tail->g1 + k, tmp.g1, rest * sizeof(uint16_t));
+		memcpy(tail->g2 + k, tmp.g2, rest * sizeof(uint16_t));
+		memcpy(tail->b + k, tmp.b, rest * sizeof(uint16_t));
+		memcpy(tail->sat + k, tmp.sat, rest);
+	}
+	return true;
+}
+
+static inline AVX2 __m256i cvt16(const uint16_t *p)
+{
+	return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+}
+
+static inline AVX2 uint64_t hsum64(__m256i v)
+{
+	__m128i s = _mm_add_epi64(_mm256_castsi256_si128(v),
+				  _mm256_extracti128_si256(v, 1));
+
+	return (uint64_t)_mm_cvtsi128_si64(s) +
+	       (uint64_t)_mm_extract_epi64(s, 1);
+}
+
+static inline AVX2 uint64_t hsum32(__m256i v)
+{
+	const __m256i zero = _mm256_setzero_si256();
+
+	return hsum64(_mm256_add_epi64(_mm256_unpacklo_epi32(v, zero),
+				       _mm256_unpackhi_epi32(v, zero)));
+}
+
+AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
+			      const struct o3a_hist_acc *ha,
+			      struct o3a_run_sums *sums)
+{
+	__m256i sr = _mm256_setzero_si256(), sg = sr, sb = sr, f64 = sr;
+	__m128i ssat = _mm_setzero_si128();
+	uint32_t k;
+	uint64_t r = 0, g = 0, b = 0, focus = 0, sat = 0;
+
+	for (k = 0; k + 8 <= n; k += 8) {
+		__m256i vr = cvt16(qd->r + k), vb = cvt16(qd->b + k);
+		__m256i vg =
+			_mm256_add_epi32(cvt16(qd->g1 + k), cvt16(qd->g2 + k));
+		__m256i y = _mm256_srli_epi32(
+			_mm256_add_epi32(_mm256_add_epi32(vr, vg), vb), 2);
+		__m256i gh = _mm256_srli_epi32(vg, 1);
+		__m128i y16, g16;
+
+		sr = _mm256_add_epi32(sr, vr);
+		sg = _mm256_add_epi32(sg, vg);
+		sb = _mm256_add_epi32(sb, vb);
+		y16 = _mm_packus_epi32(_mm256_castsi256_si128(y),
+				       _mm256_extracti128_si256(y, 1));
+		g16 = _mm_packus_epi32(_mm256_castsi256_si128(gh),
+				       _mm256_extracti128_si256(gh, 1));
+		_mm_storeu_si128((__m128i *)(qd->y + k), y16);
+		_mm_storeu_si128((__m128i *)(qd->gh + k), g16);
+		ssat = _mm_add_epi64(
+			ssat,
+			_mm_sad_epu8(
+				_mm_loadl_epi64((const __m128i *)(qd->sat + k)),
+				_mm_setzero_si128()));
+	}
+	r = hsum32(sr);
+	g = hsum32(sg);
+	b = hsum32(sb);
+	sat = (uint64_t)_mm_cvtsi128_si64(ssat);
+	for (; k < n; k++) {
+		uint32_t vr = qd->r[k], vg = (uint32_t)qd->g1[k] + qd->g2[k],
+			 vb = qd->b[k];
+
+		r += vr;
+		g += vg;
+		b += vb;
+		sat += qd->sat[k];
+		qd->gh[k] = (uint16_t)(vg >> 1);
+		qd->y[k] = (uint16_t)((vr + vg + vb) >> 2);
+	}
+
+	/* Focus: (gh[k + 1] - gh[k])^2 in 64-bit lanes. */
+	for (k = 0; k + 9 <= n; k += 8) {
+		__m256i d = _mm256_sub_epi32(cvt16(qd->gh + k + 1),
+					     cvt16(qd->gh + k));
+
+		f64 = _mm256_add_epi64(f64, _mm256_mul_epi32(d, d));
+		d = _mm256_srli_epi64(d, 32);
+		f64 = _mm256_add_epi64(f64, _mm256_mul_epi32(d, d));
+	}
+	focus = hsum64(f64);
+	for (; k + 1 < n; k++) {
+		int64_t d = (int64_t)qd->gh[k + 1] - qd->gh[k];
+
+		focus += (uint64_t)(d * d);
+	}
+
+	o3a_hist_count_scalar(qd, n, ha);
+	sums->r += r;
+	sums->g += g;
+	sums->b += b;
+	sums->focus += focus;
+	sums->count += n;
+	sums->saturated += (uint32_t)sat;
 }
 #endif

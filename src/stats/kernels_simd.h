@@ -12,6 +12,11 @@
 #define O3A_STATS_HAVE_AVX2 0
 #endif
 
+/** o3a_read_bayer_scalar() - the portable Bayer quad reader. */
+void o3a_read_bayer_scalar(const struct o3a_reader *rd, const uint8_t *row0,
+			   const uint8_t *row1, uint32_t q, uint32_t n,
+			   uint32_t step, struct o3a_quads *out);
+
 /** o3a_accumulate_scalar() - the portable o3a_accumulate(). */
 void o3a_accumulate_scalar(struct o3a_quads *qd, uint32_t n,
 			   const struct o3a_hist_acc *ha,
