@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #define O3A_STATS_CHUNK 256
+/* SIMD code may read or write up to this many quads past a run's end in
+ * the planar arrays (never past the end of a line in the frame). */
+#define O3A_STATS_PAD 16
 
 /* Number of copies of each histogram, used in turn by consecutive quads
  * so that two increments of the same bin never wait on each other
@@ -31,13 +34,13 @@ enum { HK_Y = 0, HK_R, HK_G, HK_B, HK_COUNT };
 /** Planar quads: samples after black level, saturation flags, and the
  * derived values the histograms count (filled by the accumulator). */
 struct o3a_quads {
-	uint16_t r[O3A_STATS_CHUNK];
-	uint16_t g1[O3A_STATS_CHUNK];
-	uint16_t g2[O3A_STATS_CHUNK];
-	uint16_t b[O3A_STATS_CHUNK];
-	uint8_t sat[O3A_STATS_CHUNK];
-	uint16_t gh[O3A_STATS_CHUNK]; /* (g1 + g2) / 2 */
-	uint16_t y[O3A_STATS_CHUNK];  /* (r + g1 + g2 + b) / 4 */
+	uint16_t r[O3A_STATS_CHUNK + O3A_STATS_PAD];
+	uint16_t g1[O3A_STATS_CHUNK + O3A_STATS_PAD];
+	uint16_t g2[O3A_STATS_CHUNK + O3A_STATS_PAD];
+	uint16_t b[O3A_STATS_CHUNK + O3A_STATS_PAD];
+	uint8_t sat[O3A_STATS_CHUNK + O3A_STATS_PAD];
+	uint16_t gh[O3A_STATS_CHUNK + O3A_STATS_PAD]; /* (g1 + g2) / 2 */
+	uint16_t y[O3A_STATS_CHUNK + O3A_STATS_PAD]; /* (r + g1 + g2 + b) / 4 */
 } __attribute__((aligned(64)));
 
 /** What a quad reader needs to know about the frame. */

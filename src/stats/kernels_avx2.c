@@ -134,6 +134,8 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 	for (i = 0; i < 4; i++)
 		c.dst[perm[i]] = planes[i];
 
+	/* Whole blocks, the last one past n when the line and the planar
+	 * arrays have room (the extra quads are simply not used). */
 	if (packed10) {
 		/* Blocks start on a 4-pixel group: an even quad. */
 		if (q & 1) {
@@ -141,7 +143,7 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			k = 1;
 		}
 		/* The second 16-byte load of a block reads bytes 30..45. */
-		for (; k + 16 <= n &&
+		for (; k < n && k + 16 <= O3A_STATS_CHUNK + O3A_STATS_PAD &&
 		       (size_t)(q + k) * 5 / 2 + 46 <= rd->row_bytes;
 		     k += 16) {
 			size_t off = (size_t)(q + k) * 5 / 2;
@@ -154,7 +156,9 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			finish_block(&c, p, k);
 		}
 	} else {
-		for (; k + 16 <= n; k += 16) {
+		for (; k < n && k + 16 <= O3A_STATS_CHUNK + O3A_STATS_PAD &&
+		       (size_t)(q + k + 16) * 4 <= rd->row_bytes;
+		     k += 16) {
 			size_t off = (size_t)(q + k) * 4;
 			const __m256i *s0 = (const __m256i *)(row0 + off);
 			const __m256i *s1 = (const __m256i *)(row1 + off);
@@ -170,18 +174,17 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 		}
 	}
 	if (k < n) {
-		struct o3a_quads *tail = out;
-
-		/* The scalar reader writes from index 0: shift by hand. */
+		/* At the right edge of the frame: the scalar reader, which
+		 * writes from index 0, into a copy. */
 		uint32_t rest = n - k;
 		struct o3a_quads tmp;
 
 		o3a_read_bayer_scalar(rd, row0, row1, q + k, rest, 1, &tmp);
-		memcpy(tail->r + k, tmp.r, rest * sizeof(uint16_t));
-		memcpy(tail->g1 + k, tmp.g1, rest * sizeof(uint16_t));
-		memcpy(tail->g2 + k, tmp.g2, rest * sizeof(uint16_t));
-		memcpy(tail->b + k, tmp.b, rest * sizeof(uint16_t));
-		memcpy(tail->sat + k, tmp.sat, rest);
+		memcpy(out->r + k, tmp.r, rest * sizeof(uint16_t));
+		memcpy(out->g1 + k, tmp.g1, rest * sizeof(uint16_t));
+		memcpy(out->g2 + k, tmp.g2, rest * sizeof(uint16_t));
+		memcpy(out->b + k, tmp.b, rest * sizeof(uint16_t));
+		memcpy(out->sat + k, tmp.sat, rest);
 	}
 	return true;
 }
@@ -217,14 +220,22 @@ AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
 	uint32_t k;
 	uint64_t r = 0, g = 0, b = 0, focus = 0, sat = 0;
 
-	for (k = 0; k + 8 <= n; k += 8) {
-		__m256i vr = cvt16(qd->r + k), vb = cvt16(qd->b + k);
-		__m256i vg =
-			_mm256_add_epi32(cvt16(qd->g1 + k), cvt16(qd->g2 + k));
+	const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+
+	/* Blocks of 8; the last one masked to the quads of the run (the
+	 * planar arrays are padded, so reading past n is harmless). */
+	for (k = 0; k < n; k += 8) {
+		__m256i live = _mm256_cmpgt_epi32(
+			_mm256_set1_epi32((int)(n - k)), iota);
+		__m256i vr = _mm256_and_si256(cvt16(qd->r + k), live);
+		__m256i vb = _mm256_and_si256(cvt16(qd->b + k), live);
+		__m256i vg = _mm256_and_si256(
+			_mm256_add_epi32(cvt16(qd->g1 + k), cvt16(qd->g2 + k)),
+			live);
 		__m256i y = _mm256_srli_epi32(
 			_mm256_add_epi32(_mm256_add_epi32(vr, vg), vb), 2);
 		__m256i gh = _mm256_srli_epi32(vg, 1);
-		__m128i y16, g16;
+		__m128i y16, g16, s8;
 
 		sr = _mm256_add_epi32(sr, vr);
 		sg = _mm256_add_epi32(sg, vg);
@@ -235,43 +246,36 @@ AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
 				       _mm256_extracti128_si256(gh, 1));
 		_mm_storeu_si128((__m128i *)(qd->y + k), y16);
 		_mm_storeu_si128((__m128i *)(qd->gh + k), g16);
-		ssat = _mm_add_epi64(
-			ssat,
-			_mm_sad_epu8(
-				_mm_loadl_epi64((const __m128i *)(qd->sat + k)),
-				_mm_setzero_si128()));
+		s8 = _mm_loadl_epi64((const __m128i *)(qd->sat + k));
+		/* keep the live bytes: pack the 32-bit mask down to bytes */
+		s8 = _mm_and_si128(
+			s8, _mm_packs_epi16(
+				    _mm_packs_epi32(
+					    _mm256_castsi256_si128(live),
+					    _mm256_extracti128_si256(live, 1)),
+				    _mm_setzero_si128()));
+		ssat = _mm_add_epi64(ssat,
+				     _mm_sad_epu8(s8, _mm_setzero_si128()));
 	}
 	r = hsum32(sr);
 	g = hsum32(sg);
 	b = hsum32(sb);
 	sat = (uint64_t)_mm_cvtsi128_si64(ssat);
-	for (; k < n; k++) {
-		uint32_t vr = qd->r[k], vg = (uint32_t)qd->g1[k] + qd->g2[k],
-			 vb = qd->b[k];
 
-		r += vr;
-		g += vg;
-		b += vb;
-		sat += qd->sat[k];
-		qd->gh[k] = (uint16_t)(vg >> 1);
-		qd->y[k] = (uint16_t)((vr + vg + vb) >> 2);
-	}
-
-	/* Focus: (gh[k + 1] - gh[k])^2 in 64-bit lanes. */
-	for (k = 0; k + 9 <= n; k += 8) {
-		__m256i d = _mm256_sub_epi32(cvt16(qd->gh + k + 1),
-					     cvt16(qd->gh + k));
+	/* Focus: (gh[k + 1] - gh[k])^2 for k + 1 < n, in 64-bit lanes. */
+	for (k = 0; k + 1 < n; k += 8) {
+		__m256i live = _mm256_cmpgt_epi32(
+			_mm256_set1_epi32((int)(n - 1 - k)), iota);
+		__m256i d =
+			_mm256_and_si256(_mm256_sub_epi32(cvt16(qd->gh + k + 1),
+							  cvt16(qd->gh + k)),
+					 live);
 
 		f64 = _mm256_add_epi64(f64, _mm256_mul_epi32(d, d));
 		d = _mm256_srli_epi64(d, 32);
 		f64 = _mm256_add_epi64(f64, _mm256_mul_epi32(d, d));
 	}
 	focus = hsum64(f64);
-	for (; k + 1 < n; k++) {
-		int64_t d = (int64_t)qd->gh[k + 1] - qd->gh[k];
-
-		focus += (uint64_t)(d * d);
-	}
 
 	o3a_hist_count_scalar(qd, n, ha);
 	sums->r += r;
