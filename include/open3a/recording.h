@@ -78,10 +78,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <open3a/export.h>
 #include <stdio.h>
 
+#include <open3a/export.h>
 #include <open3a/open3a.h>
 
 #ifdef __cplusplus
