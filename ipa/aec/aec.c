@@ -110,9 +110,14 @@ struct aec {
 	uint32_t cached_rows;
 	float zone_w[O3A_STATS_MAX_ZONES];
 
-	/* Per-frame scratch: unsaturated mass and mean of each zone. */
-	float mass[O3A_STATS_MAX_ZONES];
-	float mean[O3A_STATS_MAX_ZONES];
+	/* Per-frame scratch: the brightness model's items (two per zone). */
+	float mass[2 * O3A_STATS_MAX_ZONES];
+	float value[2 * O3A_STATS_MAX_ZONES];
+
+	/* Scene radiance per zone, for extrapolating clipped zones. */
+	uint32_t rho_cols;
+	uint32_t rho_rows;
+	float rho[O3A_STATS_MAX_ZONES];
 
 	/* State carried across frames. */
 	uint64_t frames;   /* frames judged with AE running */
@@ -550,109 +555,196 @@ static const float *zone_weights(struct aec *s, int mode,
 }
 
 /*
- * The weighted metering model. Each zone splits into its saturated quads,
- * held at 1.0 (they are at least that bright), and the rest with mean
- * mean[z]; luminance is the green mean, which after white balance (green
- * gain 1) is what RPi's Rec.601 Y measures on grey, so RPi y_target values
- * carry over. pred(k) is the weighted mean at k times the exposure.
+ * The brightness model. The frame is a list of items (mass, value): value
+ * is a mean luminance at the current exposure, mass its weight; at k times
+ * the exposure an item reads min(1, k x value). Saturated quads are items
+ * whose value is at least 1: 1 when nothing better is known, more when the
+ * scene's radiance can be extrapolated (below).
+ *
+ * Luminance is the green mean, which after white balance (green gain 1) is
+ * what RPi's Rec.601 Y measures on grey, so RPi y_target values carry over.
  */
-struct metering {
-	double total;  /* sum of weights x counts */
-	double sat;    /* ... of saturated quads */
-	double linear; /* sum of mass x mean, plus sat */
-	uint32_t n;    /* zones in s->mass / s->mean */
+struct items {
+	uint32_t n;
+	double total;	     /* sum of masses */
+	double clipped_mass; /* mass of items at or above 1 */
 };
 
-static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
-		  struct metering *m)
+static void item_add(struct aec *s, struct items *it, double mass, double v)
 {
-	double range = st->white_level > st->black_level
-			       ? (double)(st->white_level - st->black_level)
-			       : 1.0;
-	double inv = 1.0 / (2.0 * range);
-	uint32_t zones = st->cols * st->rows;
-
-	memset(m, 0, sizeof(*m));
-	for (uint32_t z = 0; z < zones; z++) {
-		const struct o3a_zone *zone = &st->zones[z];
-		double a, sat, y;
-
-		if (!zone->count || !(w[z] > 0))
-			continue;
-		a = (double)w[z] * zone->count;
-		sat = zone->saturated < zone->count
-			      ? (double)zone->saturated / zone->count
-			      : 1.0;
-		y = (double)zone->g / zone->count * inv;
-		m->total += a;
-		m->sat += a * sat;
-		if (sat >= 1.0)
-			continue;
-		/* The unsaturated quads' mean, saturated ones counted at 1. */
-		y = (y - sat) / (1.0 - sat);
-		y = y < 0 ? 0 : (y > 1 ? 1 : y);
-		s->mass[m->n] = (float)(a * (1.0 - sat));
-		s->mean[m->n] = (float)y;
-		m->linear += a * (1.0 - sat) * y;
-		m->n++;
-	}
-	m->linear += m->sat;
+	if (!(mass > 0))
+		return;
+	s->mass[it->n] = (float)mass;
+	s->value[it->n] = (float)v;
+	it->n++;
+	it->total += mass;
+	if (v >= 1.0)
+		it->clipped_mass += mass;
 }
 
 /*
- * The gain k such that pred(k) = target. Going down (k <= 1) pred is
- * linear. Going up, zones clip: for the clip pattern at k_n, solve the
- * linear model C + k L = target (C: clipped mass, L: unclipped mass x
- * mean); this over-predicts beyond k_n, so k_n rises monotonically to the
- * exact solution, in a few passes.
+ * The k for which the items' mean is @target. pred(k) = sum m min(1, k v)
+ * is concave and piecewise linear. From k0 = the all-linear solution
+ * (pred(k0) <= target), solve the linear model of the clip pattern at k_n:
+ * C + k L = target; it over-predicts beyond k_n, so k_n rises monotonically
+ * to the exact solution, in a few passes.
  */
-static double metered_gain(const struct aec *s, const struct metering *m,
-			   double target)
+static double solve_gain(const struct aec *s, const struct items *it,
+			 double target)
 {
-	double want = target * m->total, k;
+	double want = target * it->total, linear = 0, k;
 
-	if (!(m->total > 0))
+	if (!(it->total > 0))
 		return 1.0;
-	if (!(m->linear > 0))
+	for (uint32_t i = 0; i < it->n; i++)
+		linear += (double)s->mass[i] * s->value[i];
+	if (!(linear > 0))
 		return K_MAX;
-	k = want / m->linear;
-	if (k <= 1.0)
-		return k;
-	for (int pass = 0; pass < 16; pass++) {
-		double clipped = m->sat, slope = 0, next;
+	k = want / linear;
+	for (int pass = 0; pass < 32 && k < K_MAX; pass++) {
+		double clipped = 0, slope = 0, next;
 
-		for (uint32_t i = 0; i < m->n; i++) {
-			double v = (double)s->mean[i];
+		for (uint32_t i = 0; i < it->n; i++) {
+			double v = (double)s->value[i];
 
 			if (k * v >= 1.0)
 				clipped += s->mass[i];
 			else
 				slope += (double)s->mass[i] * v;
 		}
-		if (!(slope > 0) || clipped >= want)
-			return clipped >= want ? k : K_MAX;
+		if (clipped >= want)
+			return k;
+		if (!(slope > 0))
+			return K_MAX;
 		next = (want - clipped) / slope;
-		if (next <= k * (1.0 + 1e-9) || next >= K_MAX)
-			return next < K_MAX ? next : K_MAX;
+		if (next <= k * (1.0 + 1e-9))
+			return next > k ? next : k;
 		k = next;
 	}
-	return k;
+	return k < K_MAX ? k : K_MAX;
 }
 
 /*
- * Mean of the luminance histogram between quantiles q_lo and q_hi, in 0..1,
- * counts spread evenly within each bin.
+ * Scene radiance per zone (luminance per µs of exposure), carried across
+ * frames so that zones that clip can be extrapolated: when the unclipped
+ * zones say the scene got brighter by r since their last measurement, a
+ * clipped zone is taken to be r times its last radiance (never less than
+ * the clip level). A camera that pans breaks the assumption; the result is
+ * then still at least the clip level and is corrected as soon as the zone
+ * unclips. The ratio needs unclipped, well-exposed zones covering
+ * RADIANCE_MIN_SUPPORT of the image.
  */
-static double inter_quantile_mean(const struct o3a_stats *st, double q_lo,
-				  double q_hi)
-{
-	double total = 0, lo, hi, cum = 0, sum = 0, mass = 0;
-	uint32_t bins = st->hist_bins;
+#define RADIANCE_MIN_Y	     0.02
+#define RADIANCE_MIN_SUPPORT 0.05
+#define RADIANCE_MAX_EXTRA   64.0
 
+static double zone_luma(const struct o3a_stats *st, uint32_t z, double inv,
+			double *sat)
+{
+	const struct o3a_zone *zone = &st->zones[z];
+
+	*sat = zone->saturated < zone->count
+		       ? (double)zone->saturated / zone->count
+		       : 1.0;
+	return (double)zone->g / zone->count * inv;
+}
+
+static double luma_scale(const struct o3a_stats *st)
+{
+	double range = st->white_level > st->black_level
+			       ? (double)(st->white_level - st->black_level)
+			       : 1.0;
+
+	return 1.0 / (2.0 * range);
+}
+
+static double radiance_ratio(const struct aec *s, const struct o3a_stats *st,
+			     double exposure)
+{
+	uint32_t zones = st->cols * st->rows;
+	double inv = luma_scale(st), num = 0, den = 0, used = 0, all = 0;
+
+	if (s->rho_cols != st->cols || s->rho_rows != st->rows)
+		return 0;
+	for (uint32_t z = 0; z < zones; z++) {
+		double sat, y;
+
+		if (!st->zones[z].count)
+			continue;
+		all += st->zones[z].count;
+		y = zone_luma(st, z, inv, &sat);
+		if (sat > 0 || y < RADIANCE_MIN_Y || !(s->rho[z] > 0))
+			continue;
+		num += st->zones[z].count * y / exposure;
+		den += st->zones[z].count * (double)s->rho[z];
+		used += st->zones[z].count;
+	}
+	return den > 0 && used >= RADIANCE_MIN_SUPPORT * all ? num / den : 0;
+}
+
+/* Update the radiance map; return a clipped zone's value (>= 1). */
+static double radiance_update(struct aec *s, uint32_t z, double y, double sat,
+			      double ratio, double exposure)
+{
+	double est, v;
+
+	if (sat <= 0) {
+		s->rho[z] = (float)(y / exposure);
+		return y;
+	}
+	est = s->rho[z] > 0 ? (double)s->rho[z] : 0;
+	if (ratio > 1.0)
+		est *= ratio;
+	v = est * exposure;
+	v = v > 1.0 ? (v < RADIANCE_MAX_EXTRA ? v : RADIANCE_MAX_EXTRA) : 1.0;
+	s->rho[z] = (float)(v / exposure);
+	return v;
+}
+
+static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
+		  double exposure, struct items *it)
+{
+	uint32_t zones = st->cols * st->rows;
+	double inv = luma_scale(st);
+	double ratio = radiance_ratio(s, st, exposure);
+
+	if (s->rho_cols != st->cols || s->rho_rows != st->rows) {
+		memset(s->rho, 0, sizeof(s->rho));
+		s->rho_cols = st->cols;
+		s->rho_rows = st->rows;
+	}
+	memset(it, 0, sizeof(*it));
+	for (uint32_t z = 0; z < zones; z++) {
+		double sat, y, a, vsat;
+
+		if (!st->zones[z].count)
+			continue;
+		y = zone_luma(st, z, inv, &sat);
+		if (sat < 1.0) /* the unsaturated quads' mean */
+			y = (y - sat) / (1.0 - sat);
+		y = y < 0 ? 0 : (y > 1 ? 1 : y);
+		vsat = radiance_update(s, z, y, sat, ratio, exposure);
+		if (!(w[z] > 0))
+			continue;
+		a = (double)w[z] * st->zones[z].count;
+		item_add(s, it, a * (1.0 - sat), y);
+		item_add(s, it, a * sat, vsat);
+	}
+}
+
+/*
+ * The histogram between quantiles q_lo and q_hi as items, one per bin
+ * (counts spread evenly within a bin); the top bin is clipped.
+ */
+static void hist_items(struct aec *s, const struct o3a_stats *st, double q_lo,
+		       double q_hi, struct items *it)
+{
+	uint32_t bins = st->hist_bins;
+	double total = 0, lo, hi, cum = 0;
+
+	memset(it, 0, sizeof(*it));
 	for (uint32_t i = 0; i < bins; i++)
 		total += st->hist_y[i];
-	if (!(total > 0))
-		return 0;
 	lo = q_lo * total;
 	hi = q_hi * total;
 	for (uint32_t i = 0; i < bins && cum < hi; i++) {
@@ -662,10 +754,32 @@ static double inter_quantile_mean(const struct o3a_stats *st, double q_lo,
 		cum = c1;
 		if (b <= a)
 			continue;
-		sum += (b - a) * (i + ((a + b) / 2 - c0) / (c1 - c0));
-		mass += b - a;
+		item_add(s, it, b - a,
+			 i + 1 == bins
+				 ? 1.0
+				 : (i + ((a + b) / 2 - c0) / (c1 - c0)) / bins);
 	}
-	return mass > 0 ? sum / mass / bins : 0;
+}
+
+/*
+ * A constraint's gain, or 0 when it says nothing: a LOWER bound asking to
+ * go down over clipped pixels only bounds a value it cannot know (the
+ * pixels are at least 1), so it is left out rather than hold the exposure
+ * up (RPi's "desaturate" works around the same blindness).
+ */
+static double constraint_gain(struct aec *s, const struct o3a_stats *st,
+			      const struct constraint *c, double target)
+{
+	struct items it;
+	double k;
+
+	hist_items(s, st, c->q_lo, c->q_hi, &it);
+	if (!(it.total > 0))
+		return 0;
+	k = solve_gain(s, &it, target);
+	if (c->bound == BOUND_LOWER && k < 1.0 && it.clipped_mass > 0)
+		return 0;
+	return k;
 }
 
 /* ---- Per frame ---------------------------------------------------------- */
@@ -712,28 +826,34 @@ static int select_mode(const int *by_enum, int64_t value)
 	return 0;
 }
 
+static double limit_target(double y)
+{
+	return y < EV_Y_TARGET_LIMIT ? y : EV_Y_TARGET_LIMIT;
+}
+
 /* The correction k the frame asks for: E* = E_in_effect x k. */
 static double frame_gain(struct aec *s, const struct o3a_stats *st,
-			 const struct aec_request *r, double lux)
+			 const struct aec_request *r, double lux,
+			 double exposure)
 {
 	const struct constraint_mode *cm;
-	struct metering m;
-	double ev_gain = exp2(r->ev) * s->p.base_ev, target, k;
+	struct items it;
+	double ev_gain = exp2(r->ev) * s->p.base_ev, k;
 	int mode = select_mode(s->p.metering_by_enum, r->metering);
 
-	target = o3a_pwl_eval(&s->p.y_target, lux) * ev_gain;
-	target = target < EV_Y_TARGET_LIMIT ? target : EV_Y_TARGET_LIMIT;
-	meter(s, st, zone_weights(s, mode, st), &m);
-	k = metered_gain(s, &m, target);
+	meter(s, st, zone_weights(s, mode, st), exposure, &it);
+	k = solve_gain(
+		s, &it,
+		limit_target(o3a_pwl_eval(&s->p.y_target, lux) * ev_gain));
 
 	cm = &s->p.cmodes[select_mode(s->p.cmode_by_enum, r->constraint)];
 	for (uint32_t i = 0; st->hist_bins && i < cm->count; i++) {
 		const struct constraint *c = &cm->c[i];
-		double t = o3a_pwl_eval(&c->y_target, lux) * ev_gain, iqm, kc;
+		double t = o3a_pwl_eval(&c->y_target, lux) * ev_gain, kc;
 
-		t = t < EV_Y_TARGET_LIMIT ? t : EV_Y_TARGET_LIMIT;
-		iqm = inter_quantile_mean(st, c->q_lo, c->q_hi);
-		kc = iqm > 0 ? t / iqm : K_MAX;
+		kc = constraint_gain(s, st, c, limit_target(t));
+		if (!(kc > 0))
+			continue;
 		if ((c->bound == BOUND_LOWER && kc > k) ||
 		    (c->bound == BOUND_UPPER && kc < k))
 			k = kc;
@@ -820,11 +940,11 @@ static void aec_process(void *priv, struct o3a_frame_context *fc)
 		return;
 	}
 	lux = fc->lux_valid && fc->lux > 0 ? fc->lux : DEFAULT_LUX;
-	k = frame_gain(s, fc->stats, &r, lux);
+	k = frame_gain(s, fc->stats, &r, lux, current);
 	estimate = current * k;
 	state = ae_state(s, sensor, estimate, k);
-	s->frames++;
 	finish(s, fc, damp(s, estimate, k), state);
+	s->frames++;
 	/* Until prepare tells what agc made of it. */
 	s->ref_total = s->output;
 	s->ref_sensor =
