@@ -707,6 +707,48 @@ static int resync(struct o3a_recording_reader *r, const char *why,
 		why, from, r->records ? r->records - 1 : 0, r->offset - from);
 }
 
+/* Whether a whole, CRC-valid record starts @pos bytes into the window. */
+static bool valid_record_at(const struct o3a_recording_reader *r, size_t pos)
+{
+	const uint8_t *h = r->win + r->start + pos;
+	uint32_t l;
+
+	if (avail(r) - pos < RECORD_HEADER_SIZE || memcmp(h, sync_word, 4) != 0)
+		return false;
+	l = get_u32_at(h + 4);
+	if (l > O3A_RECORDING_MAX_PAYLOAD ||
+	    avail(r) - pos - RECORD_HEADER_SIZE < l)
+		return false;
+	return crc_of(crc_of(0, h + 4, 8), h + RECORD_HEADER_SIZE, l) ==
+	       get_u32_at(h + 12);
+}
+
+/*
+ * The record at the window's start runs past the end of the stream: a cut,
+ * unless its length is damaged and a valid record follows (then -EBADMSG,
+ * and reading goes on from there).
+ */
+static int cut_or_damage(struct o3a_recording_reader *r, uint64_t at,
+			 size_t need, o3a_error *err)
+{
+	for (size_t pos = 1; pos + RECORD_HEADER_SIZE <= avail(r); pos++) {
+		if (!valid_record_at(r, pos))
+			continue;
+		consume(r, pos);
+		r->skipped++;
+		return o3a_error_set(
+			err, -EBADMSG,
+			"recording: record %" PRIu64 " (frame record %" PRIu64
+			") at byte %" PRIu64
+			": its length runs past the end of the "
+			"file, but a valid record follows at "
+			"byte %" PRIu64 "; skipped",
+			r->records, r->records ? r->records - 1 : 0, at,
+			r->offset);
+	}
+	return cut(r, at, need, err);
+}
+
 /*
  * Read the next record's frame and check it. On success the payload is at
  * *payload (valid until the next ensure()) and already consumed.
@@ -733,7 +775,8 @@ static int read_record(struct o3a_recording_reader *r, uint16_t *type,
 	if (l > O3A_RECORDING_MAX_PAYLOAD)
 		return resync(r, "record length out of range", err);
 	if (!ensure(r, RECORD_HEADER_SIZE + (size_t)l))
-		return cut(r, *at, RECORD_HEADER_SIZE + (size_t)l, err);
+		return cut_or_damage(r, *at, RECORD_HEADER_SIZE + (size_t)l,
+				     err);
 	h = r->win + r->start;
 	want = get_u32_at(h + 12);
 	crc = crc_of(crc_of(0, h + 4, 8), h + RECORD_HEADER_SIZE, l);
