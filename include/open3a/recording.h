@@ -269,7 +269,9 @@ o3a_recording_reader_info(const o3a_recording_reader *reader);
  *  -EBADMSG - a damaged record (bad CRC, bad length, garbage between
  *    records, or a payload that does not parse) was skipped; the message
  *    says which (record index and byte offset). Not fatal: call again to
- *    go on with the next record.
+ *    go on with the next record. (A record whose length runs past the end
+ *    of the file is a cut, unless a valid record follows inside it: then
+ *    its length was damaged, and it is skipped as such.)
  *  -EIO or another -errno - the stream failed.
  */
 O3A_API int o3a_recording_reader_next(o3a_recording_reader *reader,
