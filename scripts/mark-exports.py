@@ -17,7 +17,12 @@ def mark(text):
     i = 0
     while i < len(lines):
         line = lines[i]
-        if START.match(line) and not line.startswith('O3A_API'):
+        # A return type alone on the line before ("O3A_API struct x *")
+        # means this line continues an already marked declaration.
+        continuing = out and out[-1].startswith('O3A_API') and \
+            not re.search(r'[;{}]\s*$', out[-1])
+        if START.match(line) and not line.startswith('O3A_API') and \
+                not continuing:
             # Gather the statement up to its ';' or '{'.
             j = i
             stmt = line
