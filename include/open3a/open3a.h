@@ -222,8 +222,10 @@ enum o3a_bayer_order {
  *                @pixel_rate_hz and @line_length_pixels.
  * @pixel_rate_hz: V4L2_CID_PIXEL_RATE, used when @line_time_ns is 0.
  * @line_length_pixels: width + HBLANK, used when @line_time_ns is 0.
- * @min_frame_length_lines: shortest frame (height + minimum VBLANK).
- * @max_frame_length_lines: longest frame (height + maximum VBLANK).
+ * @min_frame_length_lines: shortest frame (height + minimum VBLANK), not
+ *                          below @height; 0 means @height.
+ * @max_frame_length_lines: longest frame (height + maximum VBLANK); 0 means
+ *                          65535 (a 16-bit frame length register).
  * @min_exposure_lines: shortest exposure; 0 means 1 line.
  * @max_exposure_lines: longest exposure; 0 means limited by the frame
  *                      length minus the helper's margin.
