@@ -114,6 +114,11 @@ struct aec {
 	float mass[2 * O3A_STATS_MAX_ZONES];
 	float value[2 * O3A_STATS_MAX_ZONES];
 
+	/* Saturated quads of this frame, per zone: count and value. */
+	uint32_t n_sat;
+	float sat_count[O3A_STATS_MAX_ZONES];
+	float sat_value[O3A_STATS_MAX_ZONES];
+
 	/* Scene radiance per zone, for extrapolating clipped zones. */
 	uint32_t rho_cols;
 	uint32_t rho_rows;
@@ -714,6 +719,7 @@ static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
 		s->rho_rows = st->rows;
 	}
 	memset(it, 0, sizeof(*it));
+	s->n_sat = 0;
 	for (uint32_t z = 0; z < zones; z++) {
 		double sat, y, a, vsat;
 
@@ -724,12 +730,35 @@ static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
 			y = (y - sat) / (1.0 - sat);
 		y = y < 0 ? 0 : (y > 1 ? 1 : y);
 		vsat = radiance_update(s, z, y, sat, ratio, exposure);
+		if (sat > 0) {
+			s->sat_count[s->n_sat] =
+				(float)(sat * st->zones[z].count);
+			s->sat_value[s->n_sat++] = (float)vsat;
+		}
 		if (!(w[z] > 0))
 			continue;
 		a = (double)w[z] * st->zones[z].count;
 		item_add(s, it, a * (1.0 - sat), y);
 		item_add(s, it, a * sat, vsat);
 	}
+}
+
+/*
+ * The top bin's mass as the saturated quads of the zones, with the values
+ * meter() gave them (extrapolated where it could, else 1).
+ */
+static void clipped_items(struct aec *s, struct items *it, double mass)
+{
+	double all = 0;
+
+	for (uint32_t j = 0; j < s->n_sat; j++)
+		all += s->sat_count[j];
+	if (!(all > 0)) {
+		item_add(s, it, mass, 1.0);
+		return;
+	}
+	for (uint32_t j = 0; j < s->n_sat; j++)
+		item_add(s, it, mass * s->sat_count[j] / all, s->sat_value[j]);
 }
 
 /*
@@ -754,32 +783,29 @@ static void hist_items(struct aec *s, const struct o3a_stats *st, double q_lo,
 		cum = c1;
 		if (b <= a)
 			continue;
-		item_add(s, it, b - a,
-			 i + 1 == bins
-				 ? 1.0
-				 : (i + ((a + b) / 2 - c0) / (c1 - c0)) / bins);
+		if (i + 1 == bins)
+			clipped_items(s, it, b - a);
+		else
+			item_add(s, it, b - a,
+				 (i + ((a + b) / 2 - c0) / (c1 - c0)) / bins);
 	}
 }
 
 /*
- * A constraint's gain, or 0 when it says nothing: a LOWER bound asking to
- * go down over clipped pixels only bounds a value it cannot know (the
- * pixels are at least 1), so it is left out rather than hold the exposure
- * up (RPi's "desaturate" works around the same blindness).
+ * A constraint's gain. Over clipped pixels whose brightness could not be
+ * extrapolated it is a bound (they are at least 1): going down, the
+ * exposure is then not cut below what the bound allows, which never
+ * overshoots - RPi's "desaturate" works around the same blindness.
  */
 static double constraint_gain(struct aec *s, const struct o3a_stats *st,
 			      const struct constraint *c, double target)
 {
 	struct items it;
-	double k;
 
 	hist_items(s, st, c->q_lo, c->q_hi, &it);
 	if (!(it.total > 0))
 		return 0;
-	k = solve_gain(s, &it, target);
-	if (c->bound == BOUND_LOWER && k < 1.0 && it.clipped_mass > 0)
-		return 0;
-	return k;
+	return solve_gain(s, &it, target);
 }
 
 /* ---- Per frame ---------------------------------------------------------- */
