@@ -64,7 +64,7 @@ static const struct number_key number_keys[] = {
 	{"whitepoint_b", CFG(whitepoint_b), 0.0, -0.5, 0.5},	   /* RPi */
 	{"bias_proportion", CFG(bias_proportion), 0.0, 0.0, 1.0},  /* RPi */
 	{"bias_ct", CFG(bias_ct), DEFAULT_CT_K, 1000.0, 100000.0}, /* RPi */
-	{"reference_regions", CFG(reference_regions), 192.0, 1.0, 65536.0},
+	{"reference_regions", CFG(reference_regions), 0.0, 0.0, 65536.0},
 	{"default_ct", CFG(default_ct), DEFAULT_CT_K, 1000.0, 100000.0},
 	{"convergence_threshold", CFG(convergence_threshold), 0.01, 0.0, 1.0},
 };

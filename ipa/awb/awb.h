@@ -90,6 +90,8 @@ struct awb_grid {
 	double ct[AWB_GRID_MAX];
 	double r[AWB_GRID_MAX];
 	double b[AWB_GRID_MAX];
+	double nr[AWB_GRID_MAX]; /* unit normal of the curve */
+	double nb[AWB_GRID_MAX];
 	double prior[AWB_MAX_PRIORS][AWB_GRID_MAX];
 	/* bin geometry: float bit patterns of the lowest r/g, b/g binned */
 	uint32_t r_bits_lo;
@@ -111,6 +113,7 @@ struct awb_scratch {
 	/* the interpolated prior at the grid points, for this frame */
 	double prior[AWB_GRID_MAX];
 	double cost[AWB_GRID_MAX];
+	double weight;	/* of the data term: see awb_search.c */
 	double prior_w; /* interpolation between two prior levels */
 	uint32_t prior_i0;
 	uint32_t prior_i1;
@@ -154,6 +157,9 @@ int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
 		   struct awb_estimate *out);
 void o3a_awb_curve_point(const struct awb_config *cfg, double ct_k, double *r,
 			 double *b);
+void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
+		     double wb, double lo, double hi, bool prior, double *t_out,
+		     double *d_out);
 double o3a_awb_ct_from_gains(const struct awb_priv *p, double gain_r,
 			     double gain_b);
 

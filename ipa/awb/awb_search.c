@@ -32,11 +32,14 @@
  *    along it again, a handful of candidates each, with a quadratic fit
  *    between the best three, instead of the reference's full 2-D grid.
  *
- * The costs are normalised so that the prior keeps the weight it was tuned
- * with whatever our zone grid: the reference adds, over the bcm2835-isp's
- * 16 x 12 = 192 AWB regions, sum(delta2) - prior * valid / 192, which has
- * the same minimum as 192 * mean(delta2) - prior. We use
- * reference_regions * mean(delta2) - prior (reference_regions = 192).
+ * The weight of the prior against the data is the reference's: it adds
+ * sum(delta2) over the valid zones and prior * valid / total, total the
+ * zones of the grid, which has the same minimum as
+ * total * mean(delta2) - prior. We compute the latter; reference_regions
+ * can set "total" (e.g. 192, the bcm2835-isp's 16 x 12 AWB regions the VC4
+ * priors were tuned on, to weigh the prior as VC4 did); 0, the default,
+ * takes the zone count of the statistics, as the reference does on
+ * whatever grid it runs.
  */
 #include <math.h>
 #include <string.h>
@@ -117,6 +120,7 @@ void o3a_awb_grid_init(struct awb_priv *p)
 	for (k = 0; k < AWB_GRID_MAX; k++) {
 		g->ct[k] = t;
 		o3a_awb_curve_point(cfg, t, &g->r[k], &g->b[k]);
+		curve_normal(cfg, t, &g->nr[k], &g->nb[k]);
 		for (i = 0; i < cfg->n_priors; i++)
 			g->prior[i][k] = prior_level(cfg, i, t);
 		if (t >= t_end)
@@ -274,7 +278,7 @@ static double data_cost(const struct awb_priv *p, double gr, double gb,
 
 		a += dx < x->n * lim ? dx : x->n * lim;
 	}
-	return cfg->reference_regions * (a + c + out * lim) / n_total;
+	return p->s.weight * (a + c + out * lim) / n_total;
 }
 
 static double prior_at(const struct awb_priv *p, double t)
@@ -400,7 +404,7 @@ static double coarse_search(struct awb_priv *p, double lo, double hi,
 		dmin = fmin(dmin, data);
 		dmax = fmax(dmax, data);
 	}
-	if (dmax - dmin < 1e-9 * p->cfg.reference_regions)
+	if (dmax - dmin < 1e-9 * p->s.weight)
 		return -1.0;
 	for (k = 1; k < n; k++)
 		if (c[k].cost < c[best].cost)
@@ -461,11 +465,50 @@ static void estimate_from_point(const struct awb_config *cfg, double t,
 	out->gain_b = cfg->sensitivity_b / b;
 }
 
+/*
+ * The white point that minimises the data cost of the bins that are below
+ * the clamp at the CT t: gains (1 + whitepoint) * sum r / sum r^2 etc.
+ * Return false when no bin is.
+ */
+static bool data_optimum(const struct awb_priv *p, double t, double *r,
+			 double *b, double *srr_out, double *sbb_out)
+{
+	const struct awb_config *cfg = &p->cfg;
+	const struct awb_scratch *s = &p->s;
+	double wr1 = 1.0 + cfg->whitepoint_r, wb1 = 1.0 + cfg->whitepoint_b;
+	double k0 = wr1 * wr1 + wb1 * wb1, gr, gb, r0, b0;
+	double sr = 0, srr = 0, sb = 0, sbb = 0;
+	uint32_t i;
+
+	o3a_awb_curve_point(cfg, t, &r0, &b0);
+	gr = 1.0 / r0;
+	gb = 1.0 / b0;
+	for (i = 0; i < s->n_bins; i++) {
+		const struct awb_bin *x = &s->bins[i];
+		double dx = gr * (gr * x->srr - 2.0 * wr1 * x->sr) +
+			    gb * (gb * x->sbb - 2.0 * wb1 * x->sb) + x->n * k0;
+
+		if (dx >= x->n * cfg->delta_limit)
+			continue;
+		sr += x->sr;
+		srr += x->srr;
+		sb += x->sb;
+		sbb += x->sbb;
+	}
+	if (sr <= 0 || sb <= 0)
+		return false;
+	*r = srr / (wr1 * sr);
+	*b = sbb / (wb1 * sb);
+	*srr_out = srr;
+	*sbb_out = sbb;
+	return true;
+}
+
 static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 			struct awb_estimate *out)
 {
 	const struct awb_config *cfg = &p->cfg;
-	double n_total, t, step, nr, nb, d, r, b;
+	double n_total, t, step, nr, nb, d, r, b, srr, sbb;
 
 	/* Bias samples: a share of the zones at bias_ct, so that the search
 	 * leans there when the scene says little (the reference's
@@ -485,14 +528,38 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 	if (t < 0)
 		return AWB_OUTCOME_FLAT;
 
-	step = t * cfg->coarse_step / 10.0 / 4.0;
-	t = along_search(p, t, step, 0, 0, 0, lo, hi, n_total);
-	curve_normal(cfg, t, &nr, &nb);
-	d = transverse_search(p, t, nr, nb, n_total);
-	t = along_search(p, t, step / 2.0, d, nr, nb, lo, hi, n_total);
+	/*
+	 * Fine search. For the zones that count at the coarse result (the
+	 * bins below the clamp), the cost is a quadratic in the gains whose
+	 * minimum is known in closed form: the white point the data want.
+	 * Its nearest point of the band is where to start; then along and
+	 * across the curve, twice, let the prior have its say.
+	 */
+	d = 0;
+	if (data_optimum(p, t, &r, &b, &srr, &sbb)) {
+		/* To first order in the white point the data cost is a
+		 * weighted distance to (r, b): sum r^2 (r' - r)^2 / r^4 ... */
+		double k = p->s.weight / n_total;
 
+		o3a_awb_project(p, r, b, k * srr / (r * r * r * r),
+				k * sbb / (b * b * b * b), lo, hi, true, &t,
+				&d);
+	}
+	step = t * cfg->coarse_step / 10.0 / 8.0;
+	for (int round = 0; round < 2; round++) {
+		curve_normal(cfg, t, &nr, &nb);
+		t = along_search(p, t, step, d, nr, nb, lo, hi, n_total);
+		curve_normal(cfg, t, &nr, &nb);
+		d = transverse_search(p, t, nr, nb, n_total);
+		step /= 2.0;
+	}
 	o3a_awb_curve_point(cfg, t, &r, &b);
-	estimate_from_point(cfg, t, r + d * nr, b + d * nb, out);
+	r += d * nr;
+	b += d * nb;
+	/* Report the CT from which that white point is reached along the
+	 * normal, the nearest such (where the curve bends, two may). */
+	o3a_awb_project(p, r, b, 1.0, 1.0, lo, hi, false, &t, &d);
+	estimate_from_point(cfg, t, r, b, out);
 	return AWB_OUTCOME_BAYES;
 }
 
@@ -551,53 +618,76 @@ static double grey_ratio(const struct awb_priv *p, bool blue)
 	return tot_g > 0 ? tot_v / tot_g : 1.0;
 }
 
-/*
- * The point of the curve band (CT within [lo, hi], transverse offset
- * within [-transverse_neg, transverse_pos]) nearest to (r, b).
- */
-static void project(const struct awb_priv *p, double r, double b, double lo,
-		    double hi, double *t_out, double *r_out, double *b_out)
+/* The offset along the normal (nr, nb) at curve point (cr, cb) that comes
+ * nearest to (r, b) in the metric (wr, wb), within the band; the squared
+ * distance left (plus a hair for the offset, so that of two points that
+ * reach (r, b) the one nearer the curve wins). */
+static double band_distance(const struct awb_config *cfg, double r, double b,
+			    double cr, double cb, double nr, double nb,
+			    double wr, double wb, double *d)
+{
+	double dr = r - cr, db = b - cb, x;
+
+	x = (wr * dr * nr + wb * db * nb) / (wr * nr * nr + wb * nb * nb);
+	x = fmax(-cfg->transverse_neg, fmin(cfg->transverse_pos, x));
+	*d = x;
+	dr -= x * nr;
+	db -= x * nb;
+	return wr * dr * dr + wb * db * db + 1e-6 * (wr + wb) * x * x;
+}
+
+void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
+		     double wb, double lo, double hi, bool prior, double *t_out,
+		     double *d_out)
 {
 	const struct awb_config *cfg = &p->cfg;
 	const struct awb_grid *g = &p->grid;
-	double best = INFINITY, t = lo, nr, nb, cr, cb, d;
-	uint32_t k, bk = 0;
+	double ct[AWB_GRID_MAX + 2], e[AWB_GRID_MAX + 2], cr, cb, nr, nb, d;
+	uint32_t k, n = 0, best = 0, m;
 
-	for (k = 0; k < g->n; k++) {
-		double e;
+	/* Candidates: the two ends of [lo, hi] and the grid between. */
+	for (k = 0; k <= g->n; k++) {
+		double t = k == 0 ? lo : g->ct[k - 1];
 
-		if (g->ct[k] < lo || g->ct[k] > hi)
+		if (k > 0 && (t <= lo || t >= hi))
 			continue;
-		e = (g->r[k] - r) * (g->r[k] - r) +
-		    (g->b[k] - b) * (g->b[k] - b);
-		if (e < best) {
-			best = e;
-			bk = k;
-			t = g->ct[k];
+		if (k == 0) {
+			o3a_awb_curve_point(cfg, t, &cr, &cb);
+			curve_normal(cfg, t, &nr, &nb);
+		} else {
+			cr = g->r[k - 1];
+			cb = g->b[k - 1];
+			nr = g->nr[k - 1];
+			nb = g->nb[k - 1];
 		}
+		ct[n] = t;
+		e[n] = band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, &d);
+		if (prior)
+			e[n] -= k == 0 ? prior_at(p, t) : p->s.prior[k - 1];
+		n++;
 	}
-	/* Refine between the neighbours: the distance is near quadratic. */
-	if (best < INFINITY && bk > 0 && bk + 1 < g->n) {
-		double x0 = fmax(lo, g->ct[bk - 1]),
-		       x2 = fmin(hi, g->ct[bk + 1]);
-		double r0, b0, r2, b2;
-
-		o3a_awb_curve_point(cfg, x0, &r0, &b0);
-		o3a_awb_curve_point(cfg, x2, &r2, &b2);
-		if (x0 < t && t < x2)
-			t = parabola_min(
-				x0, (r0 - r) * (r0 - r) + (b0 - b) * (b0 - b),
-				t, best, x2,
-				(r2 - r) * (r2 - r) + (b2 - b) * (b2 - b));
+	if (hi > lo) {
+		o3a_awb_curve_point(cfg, hi, &cr, &cb);
+		curve_normal(cfg, hi, &nr, &nb);
+		ct[n] = hi;
+		e[n] = band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, &d);
+		if (prior)
+			e[n] -= prior_at(p, hi);
+		n++;
 	}
-	t = fmax(lo, fmin(hi, t));
-	o3a_awb_curve_point(cfg, t, &cr, &cb);
-	curve_normal(cfg, t, &nr, &nb);
-	d = (r - cr) * nr + (b - cb) * nb;
-	d = fmax(-cfg->transverse_neg, fmin(cfg->transverse_pos, d));
-	*t_out = t;
-	*r_out = cr + d * nr;
-	*b_out = cb + d * nb;
+	for (k = 1; k < n; k++)
+		if (e[k] < e[best])
+			best = k;
+	*t_out = ct[best];
+	/* Between candidates: a parabola through the best three. */
+	if (n >= 3) {
+		m = best < 1 ? 1 : (best > n - 2 ? n - 2 : best);
+		*t_out = parabola_min(ct[m - 1], e[m - 1], ct[m], e[m],
+				      ct[m + 1], e[m + 1]);
+	}
+	o3a_awb_curve_point(cfg, *t_out, &cr, &cb);
+	curve_normal(cfg, *t_out, &nr, &nb);
+	band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, d_out);
 }
 
 static int grey_world(struct awb_priv *p, double lo, double hi,
@@ -610,8 +700,12 @@ static int grey_world(struct awb_priv *p, double lo, double hi,
 		return AWB_OUTCOME_TOO_FEW;
 	if (cfg->has_curve) {
 		/* Keep the estimate on the calibrated band, within the mode. */
-		project(p, r, b, lo, hi, &t, &r, &b);
-		estimate_from_point(cfg, t, r, b, out);
+		double d, nr, nb;
+
+		o3a_awb_project(p, r, b, 1.0, 1.0, lo, hi, false, &t, &d);
+		o3a_awb_curve_point(cfg, t, &r, &b);
+		curve_normal(cfg, t, &nr, &nb);
+		estimate_from_point(cfg, t, r + d * nr, b + d * nb, out);
 	} else {
 		/* No curve, no CT to speak of: report the default. */
 		estimate_from_point(cfg, cfg->default_ct, r, b, out);
@@ -623,12 +717,13 @@ double o3a_awb_ct_from_gains(const struct awb_priv *p, double gain_r,
 			     double gain_b)
 {
 	const struct awb_config *cfg = &p->cfg;
-	double t, r, b;
+	double t, d;
 
 	if (!cfg->has_curve || gain_r <= 0 || gain_b <= 0)
 		return cfg->default_ct;
-	project(p, cfg->sensitivity_r / gain_r, cfg->sensitivity_b / gain_b,
-		cfg->ct_r.x[0], cfg->ct_r.x[cfg->ct_r.n - 1], &t, &r, &b);
+	o3a_awb_project(p, cfg->sensitivity_r / gain_r,
+			cfg->sensitivity_b / gain_b, 1.0, 1.0, cfg->ct_r.x[0],
+			cfg->ct_r.x[cfg->ct_r.n - 1], false, &t, &d);
 	return t;
 }
 
@@ -642,6 +737,9 @@ int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
 	collect_zones(p, stats);
 	if (p->s.n_usable < cfg->min_regions || p->s.n_usable == 0)
 		return AWB_OUTCOME_TOO_FEW;
+	p->s.weight = cfg->reference_regions > 0
+			      ? cfg->reference_regions
+			      : (double)stats->cols * stats->rows;
 	if (cfg->has_curve) {
 		double c0 = cfg->ct_r.x[0], c1 = cfg->ct_r.x[cfg->ct_r.n - 1];
 
