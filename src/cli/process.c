@@ -26,7 +26,8 @@ static const char usage[] =
 	"usage: open3a process --input FILE [--format FOURCC --size WxH\n"
 	"                      [--stride BYTES]] [--exposure-us US] [--gain "
 	"G]\n"
-	"                      [--sensor NAME] [--tuning-file FILE]\n"
+	"                      [--black-level N] [--sensor NAME]\n"
+	"                      [--tuning-file FILE]\n"
 	"                      [--output OUT.jpg|OUT.dng] [--quality Q]\n"
 	"                      [--metadata FILE|-]\n"
 	"\n"
@@ -43,6 +44,8 @@ static const char usage[] =
 	"  --stride BYTES      bytes per line (default: the format's minimum)\n"
 	"  --exposure-us US    exposure the frame was taken with (10000)\n"
 	"  --gain G            analogue gain it was taken with (1.0)\n"
+	"  --black-level N     black level in the format's units (default:\n"
+	"                      the tuning file's, else the sensor's)\n"
 	"  --sensor NAME       sensor helper and tuning file to use\n"
 	"  --tuning-file FILE  tuning file (default: by sensor, else\n"
 	"                      uncalibrated.json)\n"
@@ -57,6 +60,7 @@ struct process_args {
 	uint32_t width, height, stride;
 	double exposure_us;
 	double gain;
+	int32_t black_level;
 	const char *sensor;
 	const char *tuning;
 	const char *output;
@@ -188,6 +192,7 @@ static int parse_args(int argc, char **argv, struct process_args *a)
 		{"exposure-us", required_argument, NULL, 'e'},
 		{"gain", required_argument, NULL, 'g'},
 		{"sensor", required_argument, NULL, 'n'},
+		{"black-level", required_argument, NULL, 'b'},
 		{"tuning-file", required_argument, NULL, 't'},
 		{"output", required_argument, NULL, 'o'},
 		{"quality", required_argument, NULL, 'q'},
@@ -200,6 +205,7 @@ static int parse_args(int argc, char **argv, struct process_args *a)
 
 	a->exposure_us = 10000;
 	a->gain = 1.0;
+	a->black_level = -1;
 	a->quality = 90;
 	a->metadata = "-";
 	optind = 1;
@@ -240,6 +246,16 @@ static int parse_args(int argc, char **argv, struct process_args *a)
 		case 'n':
 			a->sensor = optarg;
 			break;
+		case 'b': {
+			uint32_t v;
+
+			if (cli_parse_u32(optarg, 0, 65535, &v))
+				return cli_usage_error(&cli_cmd_process,
+						       "bad --black-level '%s'",
+						       optarg);
+			a->black_level = (int32_t)v;
+			break;
+		}
 		case 't':
 			a->tuning = optarg;
 			break;
@@ -286,6 +302,7 @@ static int configure(o3a_context *ctx, const struct process_args *a,
 	mode.height = lf->raw.height;
 	mode.bit_depth = lf->bit_depth;
 	mode.bayer_order = (enum o3a_bayer_order)lf->bayer_order;
+	mode.black_level = a->black_level;
 	/* A still frame has no real timing: a nominal 10 µs line and frame
 	 * limits wide enough for any exposure AE may ask for. */
 	mode.line_time_ns = 10000;
