@@ -33,6 +33,20 @@ static void check_log_fn(void *user, enum o3a_log_level level,
 		return;
 	if (level == O3A_LOG_WARN)
 		cl->warnings++;
+	/* "FILE:LINE:COL: path: text" becomes "FILE:LINE:COL: warning:
+	 * path: text", as compilers write it; other messages get the file
+	 * name in front. */
+	size_t len = strlen(cl->file), pos = 0;
+	int line, col;
+
+	if (!strncmp(message, cl->file, len) &&
+	    sscanf(message + len, ":%d:%d: %zn", &line, &col, &pos) == 2 &&
+	    pos > 0) {
+		fprintf(stderr, "%.*s%s: %s\n", (int)(len + pos - 2), message,
+			level == O3A_LOG_WARN ? ": warning" : ": error",
+			message + len + pos);
+		return;
+	}
 	fprintf(stderr, "%s: %s: %s\n", cl->file,
 		level == O3A_LOG_WARN ? "warning" : "error", message);
 }
