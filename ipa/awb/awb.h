@@ -49,7 +49,8 @@ struct awb_bin {
 struct awb_zone {
 	float r; /* r/g, sensitivity applied */
 	float b; /* b/g, sensitivity applied */
-	float g; /* mean green, 0..1 of range */
+	float g; /* green sum (grey world turns it into the mean) */
+	float n; /* quads */
 };
 
 /* What the tuning file says (see tuning/README.md, "### awb"). */

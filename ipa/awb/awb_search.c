@@ -194,11 +194,74 @@ static void bin_add(struct awb_priv *p, double r, double b, double n)
 	s->n_binned += (uint32_t)n;
 }
 
+/* Chromaticity sums of a run of zones that fell into the same bin. */
+struct run {
+	uint32_t slot;
+	double n, sr, sb, srr, sbb;
+};
+
+static void run_flush(struct awb_priv *p, struct run *run)
+{
+	struct awb_scratch *s = &p->s;
+	struct awb_bin *bin;
+	uint32_t idx;
+
+	if (run->n == 0)
+		return;
+	idx = s->bin_of_slot[run->slot];
+	if (!idx) {
+		idx = ++s->n_bins;
+		s->slot_of_bin[idx - 1] = (uint16_t)run->slot;
+		s->bin_of_slot[run->slot] = (uint16_t)idx;
+		memset(&s->bins[idx - 1], 0, sizeof(s->bins[0]));
+	}
+	bin = &s->bins[idx - 1];
+	bin->n += run->n;
+	bin->sr += run->sr;
+	bin->sb += run->sb;
+	bin->srr += run->srr;
+	bin->sbb += run->sbb;
+	s->n_binned += (uint32_t)run->n;
+	memset(run, 0, sizeof(*run));
+}
+
+/*
+ * Add one zone of chromaticity (r, b) to its bin. Neighbouring zones often
+ * share a bin (all of them do in a flat scene): they are summed in
+ * registers and added to the bin when the run ends, so that the adds do
+ * not wait on each other through memory.
+ */
+static inline void bin_zone(struct awb_priv *p, struct run *run, float r,
+			    float b)
+{
+	const struct awb_grid *g = &p->grid;
+	uint32_t ri = (float_bits(r) - g->r_bits_lo) >> g->shift;
+	uint32_t bi = (float_bits(b) - g->b_bits_lo) >> g->shift;
+	uint32_t slot;
+	double dr = r, db = b;
+
+	/* below the low end the subtraction wraps: far above the bin count */
+	if (ri >= g->r_bins || bi >= g->b_bins)
+		return;
+	slot = bi * AWB_BIN_AXIS + ri;
+	if (slot != run->slot) {
+		run_flush(p, run);
+		run->slot = slot;
+	}
+	run->n += 1.0;
+	run->sr += dr;
+	run->sb += db;
+	run->srr += dr * dr;
+	run->sbb += db * db;
+}
+
 /*
  * One pass over the zones: keep the usable ones (enough quads, green within
  * [min_G, max_G], not too many saturated quads), with their chromaticity
  * scaled by the sensitivities so that they look like the canonical sensor
- * the curve was calibrated on, and bin them.
+ * the curve was calibrated on, and bin them (Bayesian search only).
+ * One division per zone, in float: the bins need no more. (The sums are
+ * far below 2^63: converted as signed, which is cheaper.)
  */
 static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
 {
@@ -208,42 +271,39 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
 	/* per-sample means in 16-bit units; g sums two greens per quad */
 	double g_lo = 2.0 * range * cfg->min_g / 65535.0;
 	double g_hi = 2.0 * range * cfg->max_g / 65535.0;
-	double sr = 2.0 * cfg->sensitivity_r, sb = 2.0 * cfg->sensitivity_b;
+	float sr = (float)(2.0 * cfg->sensitivity_r);
+	float sb = (float)(2.0 * cfg->sensitivity_b);
 	uint32_t i, n = stats->cols * stats->rows;
-
-	s->n_usable = 0;
-	if (range <= 0)
-		return;
-	for (i = 0; i < n; i++) {
-		const struct o3a_zone *z = &stats->zones[i];
-		double c = z->count, g = (double)z->g, inv;
-		struct awb_zone *u;
-
-		if (c < cfg->min_pixels || c <= 0)
-			continue;
-		if (z->saturated > cfg->max_saturated * c)
-			continue;
-		if (g < g_lo * c || g > g_hi * c || g <= 0)
-			continue;
-		inv = 1.0 / g;
-		u = &s->zones[s->n_usable++];
-		u->r = (float)(sr * (double)z->r * inv);
-		u->b = (float)(sb * (double)z->b * inv);
-		u->g = (float)(g / (2.0 * c * range));
-	}
-}
-
-static void bin_zones(struct awb_priv *p)
-{
-	struct awb_scratch *s = &p->s;
-	uint32_t i;
+	struct run run = {0};
+	bool bin = cfg->bayes;
 
 	for (i = 0; i < s->n_bins; i++)
 		s->bin_of_slot[s->slot_of_bin[i]] = 0;
 	s->n_bins = 0;
 	s->n_binned = 0;
-	for (i = 0; i < s->n_usable; i++)
-		bin_add(p, s->zones[i].r, s->zones[i].b, 1.0);
+	s->n_usable = 0;
+	if (range <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct o3a_zone *z = &stats->zones[i];
+		double c = z->count, g = (double)(int64_t)z->g;
+		struct awb_zone *u;
+		float inv;
+
+		if (c < cfg->min_pixels || c <= 0 || g <= 0 ||
+		    z->saturated > cfg->max_saturated * c || g < g_lo * c ||
+		    g > g_hi * c)
+			continue;
+		inv = 1.0f / (float)g;
+		u = &s->zones[s->n_usable++];
+		u->r = sr * (float)(int64_t)z->r * inv;
+		u->b = sb * (float)(int64_t)z->b * inv;
+		u->g = (float)g;
+		u->n = (float)c;
+		if (bin)
+			bin_zone(p, &run, u->r, u->b);
+	}
+	run_flush(p, &run);
 }
 
 /* ---- The Bayesian search ---------------------------------------------- */
@@ -694,7 +754,14 @@ static int grey_world(struct awb_priv *p, double lo, double hi,
 		      struct awb_estimate *out)
 {
 	const struct awb_config *cfg = &p->cfg;
-	double r = grey_ratio(p, false), b = grey_ratio(p, true), t;
+	double r, b, t;
+	uint32_t i;
+
+	/* Zones weigh by their mean green, as the reference sums means. */
+	for (i = 0; i < p->s.n_usable; i++)
+		p->s.zones[i].g /= p->s.zones[i].n;
+	r = grey_ratio(p, false);
+	b = grey_ratio(p, true);
 
 	if (r <= 0 || b <= 0)
 		return AWB_OUTCOME_TOO_FEW;
@@ -747,7 +814,6 @@ int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
 		hi = fmax(lo, fmin(c1, mode->hi));
 	}
 	if (cfg->bayes) {
-		bin_zones(p);
 		if (p->s.n_binned >= cfg->min_regions)
 			return bayes_search(p, lux, lo, hi, out);
 	}

@@ -2,7 +2,7 @@
 /*
  * awb_bench: time per awb process call on a 32x32 zone grid with the
  * imx219 calibration, for three kinds of scene. A program that prints
- * figures, not a test:  awb_bench [iterations]
+ * figures, not a test:  awb_bench [iterations [scene 0..2]]
  */
 #include <time.h>
 
@@ -33,6 +33,7 @@ static void random_scene(struct awb_fixture *f)
 int main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 20000;
+	int only = argc > 2 ? atoi(argv[2]) : -1;
 	char *json = awb_json_from_file("imx219", NULL);
 	struct awb_fixture f;
 	o3a_error err = {0};
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 3; k++) {
 		double t0, t1;
 
+		if (only >= 0 && k != only)
+			continue;
 		if (k < 2)
 			fixture_scene(&f, 5000, 0, k ? 0.3 : 0, 5);
 		else
