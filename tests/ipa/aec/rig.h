@@ -108,14 +108,14 @@ static inline int rig_try(struct rig *r, const char *aec_json,
 	assert_non_null(r->metadata);
 	assert_non_null(r->stats);
 
-	/* A generic sensor: 10 µs lines, exposure 10 µs .. 1 s, gain 1..16,
+	/* A generic sensor: 10 µs lines, exposure 10 µs .. 1 s, gain 1..15.996,
 	 * frames 33.3 ms .. 1 s. */
 	r->cfg.helper = o3a_sensor_helper_generic();
 	r->cfg.line_time_ns = 10000;
 	r->cfg.min_exposure_us = 10;
 	r->cfg.max_exposure_us = 1000000;
 	r->cfg.min_analogue_gain = 1.0;
-	r->cfg.max_analogue_gain = 16.0;
+	r->cfg.max_analogue_gain = 4095.0 / 256; /* the helper's code 4095 */
 	r->cfg.min_frame_duration_us = 33333;
 	r->cfg.max_frame_duration_us = 1000040;
 	r->cfg.white_level = 1023;
