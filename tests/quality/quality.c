@@ -450,7 +450,8 @@ static void test_flicker(struct run *r)
 	printf("  %5s %10s %9s %9s %9s\n", "Hz", "exposure", "periods",
 	       "banding%", "off-band%");
 	for (size_t i = 0; i < 2; i++) {
-		const char *controls[] = {"AeFlickerMode=FlickerManual", period, NULL};
+		const char *controls[] = {"AeFlickerMode=FlickerManual", period,
+					  NULL};
 		double p_us = 1e6 / hz[i], t, k, banding_off;
 		const struct rec *l;
 
