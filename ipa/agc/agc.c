@@ -471,19 +471,14 @@ static void agc_process(void *priv, struct o3a_frame_context *fc)
 	finish(s, &l, fc);
 }
 
-static void agc_prepare(void *priv, const struct o3a_frame_context *fc,
-			struct o3a_isp_params *params)
-{
-	(void)priv;
-	if (fc->agc_valid && params)
-		params->digital_gain = fc->digital_gain;
-}
-
+/*
+ * No prepare hook: the host puts fc->digital_gain (times what its own
+ * exposure-line quantisation took) into the ISP parameters.
+ */
 const struct o3a_algorithm_ops o3a_ipa_agc = {
 	.abi_version = O3A_ALGORITHM_ABI_VERSION,
 	.name = "agc",
 	.priv_size = sizeof(struct agc),
 	.create = agc_create,
 	.process = agc_process,
-	.prepare = agc_prepare,
 };

@@ -176,7 +176,7 @@ rig_frame(struct rig *r, double exposure_us, double gain, bool with_stats)
 	memset(&r->isp, 0, sizeof(r->isp));
 	if (r->aec)
 		o3a_ipa_aec.prepare(r->aec, fc, &r->isp);
-	if (r->agc)
+	if (r->agc && o3a_ipa_agc.prepare)
 		o3a_ipa_agc.prepare(r->agc, fc, &r->isp);
 	return fc;
 }
