@@ -82,9 +82,9 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 		goto nomem;
 	e->cfg = *config;
 	e->avx2 = o3a_cpu_has_avx2() && !getenv("OPEN3A_STATS_NO_SIMD");
-	e->hist =
-		aligned_alloc(64, sizeof(uint32_t) * HK_COUNT *
-					  O3A_STATS_HIST_COPIES * HIST_ENTRIES);
+	e->hist = aligned_alloc(
+		64, sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES *
+			    (HIST_ENTRIES + O3A_STATS_HIST_SKEW));
 	e->lut = aligned_alloc(64, sizeof(uint16_t) * LUT_ENTRIES);
 	e->qd = aligned_alloc(64, sizeof(*e->qd));
 	if (!e->hist || !e->lut || !e->qd)
@@ -188,9 +188,11 @@ static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 	ha->use_avx2 = e->avx2;
 	if (bits <= FINE_MAX_BITS) {
 		ha->size = 1u << bits;
+		ha->pitch = ha->size + O3A_STATS_HIST_SKEW;
 		ha->lut = NULL;
 	} else {
 		ha->size = bins;
+		ha->pitch = ha->size + O3A_STATS_HIST_SKEW;
 		ha->lut = e->lut;
 		if (e->lut_key[0] != bins || e->lut_key[1] != g->range ||
 		    e->lut_key[2] != bits) {
@@ -203,7 +205,7 @@ static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 		}
 	}
 	memset(ha->h, 0,
-	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES * ha->size);
+	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES * ha->pitch);
 }
 
 /* Fold the counting histograms into the statistics' bins. */
@@ -234,45 +236,48 @@ static void finish_hist(const struct o3a_hist_acc *ha,
 }
 
 /*
- * One zone's share of one row pair: quads [q0, q1) of the window that are
- * read (every step-th), in runs; the focus pair that crosses into the next
- * zone (or run) is counted here too, with the quad after the last one.
+ * One row pair of the window: its read quads (every step-th, kw of them)
+ * in runs of O3A_STATS_CHUNK, each run read with the quad after it (for
+ * the focus pair that crosses into the next run), its histograms counted
+ * in one go, then cut at the zone boundaries @kb (in read-quad indices)
+ * for the sums. No branch on the zone index inside the per-quad loops.
  */
-static void zone_run(o3a_stats_engine *e, const struct o3a_reader *rd,
+static void row_pair(o3a_stats_engine *e, const struct o3a_reader *rd,
 		     const struct o3a_hist_acc *ha, const uint8_t *row0,
 		     const uint8_t *row1, const uint8_t *chroma,
-		     const struct frame_geo *g, uint32_t q0, uint32_t q1,
-		     struct o3a_run_sums *sums)
+		     const struct frame_geo *g, const uint32_t *kb, uint32_t kw,
+		     struct o3a_zone *zones, uint64_t *focus)
 {
-	const uint32_t step = e->cfg.subsample;
+	const uint32_t step = e->cfg.subsample, cols = e->cfg.cols;
 	struct o3a_quads *qd = e->qd;
-	uint32_t q = (q0 + step - 1) / step * step;
-	bool have_prev = false;
-	uint16_t prev = 0;
+	uint32_t k0, c = 0;
 
-	while (q < q1) {
-		uint32_t n = (q1 - q + step - 1) / step, extra;
+	for (k0 = 0; k0 < kw; k0 += O3A_STATS_CHUNK) {
+		uint32_t n =
+			kw - k0 < O3A_STATS_CHUNK ? kw - k0 : O3A_STATS_CHUNK;
+		uint32_t avail = n + (k0 + n < kw ? 1 : 0);
 
-		if (n > O3A_STATS_CHUNK - 1)
-			n = O3A_STATS_CHUNK - 1;
-		/* The quad after this run, for the last focus pair. */
-		extra = q + n * step < g->qw ? 1 : 0;
-		o3a_read_quads(rd, row0, row1, chroma, g->x / 2 + q, n + extra,
-			       step, qd);
-		o3a_accumulate(qd, n, ha, sums);
-		if (have_prev) {
-			int64_t d = (int64_t)qd->gh[0] - prev;
+		o3a_read_quads(rd, row0, row1, chroma, g->x / 2 + k0 * step,
+			       avail, step, qd);
+		o3a_derive(qd, avail, e->avx2);
+		o3a_hist_count(qd, n, ha);
+		for (; c < cols && kb[c] < k0 + n; c++) {
+			uint32_t s = kb[c] > k0 ? kb[c] - k0 : 0;
+			uint32_t t = kb[c + 1] < k0 + n ? kb[c + 1] - k0 : n;
+			struct o3a_run_sums sums = {0};
 
-			sums->focus += (uint64_t)(d * d);
-		}
-		prev = qd->gh[n - 1];
-		have_prev = true;
-		q += n * step;
-		if (q >= q1 && extra) {
-			int64_t d =
-				(int64_t)((qd->g1[n] + qd->g2[n]) >> 1) - prev;
-
-			sums->focus += (uint64_t)(d * d);
+			if (s < t) {
+				o3a_segment_sums(qd, s, t, avail, e->avx2,
+						 &sums);
+				zones[c].r += sums.r;
+				zones[c].g += sums.g;
+				zones[c].b += sums.b;
+				zones[c].count += sums.count;
+				zones[c].saturated += sums.saturated;
+				focus[c] += sums.focus;
+			}
+			if (kb[c + 1] > k0 + n)
+				break; /* this zone goes on in the next run */
 		}
 	}
 }
@@ -285,7 +290,16 @@ static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
 	const uint32_t step = e->cfg.subsample;
 	const uint8_t *base = f->data;
 	bool nv12 = f->fourcc == O3A_FOURCC('N', 'V', '1', '2');
-	uint32_t zr, zc, qy;
+	uint32_t kb[O3A_STATS_MAX_COLS + 1], kw, zr, zc, qy;
+
+	/* Zone column boundaries in read quads: the first read quad (a
+	 * multiple of step) at or after floor(zc * qw / cols). */
+	for (zc = 0; zc <= cols; zc++) {
+		uint32_t q = (uint32_t)((uint64_t)zc * g->qw / cols);
+
+		kb[zc] = (q + step - 1) / step;
+	}
+	kw = kb[cols];
 
 	for (zr = 0; zr < rows; zr++) {
 		uint32_t qy0 = (uint32_t)((uint64_t)zr * g->qh / rows);
@@ -301,25 +315,8 @@ static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
 			if (nv12)
 				chroma = base + (size_t)f->stride * f->height +
 					 (line / 2) * f->stride;
-			for (zc = 0; zc < cols; zc++) {
-				uint32_t q0 =
-					(uint32_t)((uint64_t)zc * g->qw / cols);
-				uint32_t q1 = (uint32_t)((uint64_t)(zc + 1) *
-							 g->qw / cols);
-				struct o3a_run_sums sums = {0};
-				struct o3a_zone *z = &s->zones[zr * cols + zc];
-
-				if (q0 >= q1)
-					continue;
-				zone_run(e, rd, ha, row0, row1, chroma, g, q0,
-					 q1, &sums);
-				z->r += sums.r;
-				z->g += sums.g;
-				z->b += sums.b;
-				z->count += sums.count;
-				z->saturated += sums.saturated;
-				s->focus[zr * cols + zc] += sums.focus;
-			}
+			row_pair(e, rd, ha, row0, row1, chroma, g, kb, kw,
+				 &s->zones[zr * cols], &s->focus[zr * cols]);
 		}
 	}
 }

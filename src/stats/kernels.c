@@ -185,36 +185,71 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 	o3a_read_bayer_scalar(rd, row0, row1, q, n, step, out);
 }
 
-void o3a_accumulate_scalar(struct o3a_quads *qd, uint32_t n,
-			   const struct o3a_hist_acc *ha,
-			   struct o3a_run_sums *sums)
+static void derive_scalar(struct o3a_quads *qd, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++) {
+		uint32_t g = (uint32_t)qd->g1[k] + qd->g2[k];
+
+		qd->gh[k] = (uint16_t)(g >> 1);
+		qd->y[k] = (uint16_t)((qd->r[k] + g + qd->b[k]) >> 2);
+	}
+}
+
+static void segment_sums_scalar(const struct o3a_quads *qd, uint32_t k0,
+				uint32_t k1, uint32_t avail,
+				struct o3a_run_sums *sums)
 {
 	uint64_t sr = 0, sg = 0, sb = 0, focus = 0;
 	uint32_t sat = 0, k;
 
-	for (k = 0; k < n; k++) {
-		uint32_t r = qd->r[k], g = (uint32_t)qd->g1[k] + qd->g2[k],
-			 b = qd->b[k];
-
-		sr += r;
-		sg += g;
-		sb += b;
+	for (k = k0; k < k1; k++) {
+		sr += qd->r[k];
+		sg += (uint32_t)qd->g1[k] + qd->g2[k];
+		sb += qd->b[k];
 		sat += qd->sat[k];
-		qd->gh[k] = (uint16_t)(g >> 1);
-		qd->y[k] = (uint16_t)((r + g + b) >> 2);
-	}
-	for (k = 1; k < n; k++) {
-		int64_t d = (int64_t)qd->gh[k] - qd->gh[k - 1];
+		if (k + 1 < avail) {
+			int64_t d = (int64_t)qd->gh[k + 1] - qd->gh[k];
 
-		focus += (uint64_t)(d * d);
+			focus += (uint64_t)(d * d);
+		}
 	}
-	o3a_hist_count_scalar(qd, n, ha);
 	sums->r += sr;
 	sums->g += sg;
 	sums->b += sb;
 	sums->focus += focus;
-	sums->count += n;
+	sums->count += k1 - k0;
 	sums->saturated += sat;
+}
+
+void o3a_derive(struct o3a_quads *qd, uint32_t n, bool avx2)
+{
+#if O3A_STATS_HAVE_AVX2
+	if (avx2) {
+		o3a_derive_avx2(qd, n);
+		return;
+	}
+#endif
+	derive_scalar(qd, n);
+}
+
+void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
+		      uint32_t avail, bool avx2, struct o3a_run_sums *sums)
+{
+#if O3A_STATS_HAVE_AVX2
+	if (avx2) {
+		o3a_segment_sums_avx2(qd, k0, k1, avail, sums);
+		return;
+	}
+#endif
+	segment_sums_scalar(qd, k0, k1, avail, sums);
+}
+
+void o3a_hist_count(const struct o3a_quads *qd, uint32_t n,
+		    const struct o3a_hist_acc *ha)
+{
+	o3a_hist_count_scalar(qd, n, ha);
 }
 
 void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
@@ -267,18 +302,6 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 		g0[lut[qd->gh[k]]]++;
 		b0[lut[qd->b[k]]]++;
 	}
-}
-
-void o3a_accumulate(struct o3a_quads *qd, uint32_t n,
-		    const struct o3a_hist_acc *ha, struct o3a_run_sums *sums)
-{
-#if O3A_STATS_HAVE_AVX2
-	if (ha->use_avx2) {
-		o3a_accumulate_avx2(qd, n, ha, sums);
-		return;
-	}
-#endif
-	o3a_accumulate_scalar(qd, n, ha, sums);
 }
 
 bool o3a_cpu_has_avx2(void)

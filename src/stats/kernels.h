@@ -20,13 +20,21 @@
 
 #define O3A_STATS_CHUNK 256
 /* SIMD code may read or write up to this many quads past a run's end in
- * the planar arrays (never past the end of a line in the frame). */
-#define O3A_STATS_PAD 16
+ * the planar arrays (never past the end of a line in the frame); a run is
+ * at most O3A_STATS_CHUNK quads plus the one after it. */
+#define O3A_STATS_PAD 32
 
 /* Number of copies of each histogram, used in turn by consecutive quads
  * so that two increments of the same bin never wait on each other
  * (store-to-load forwarding); merged at the end of the frame. */
 #define O3A_STATS_HIST_COPIES 2
+
+/* Copies of the histograms are this many entries (64 bytes) further
+ * apart than their size: with a 4 KiB-multiple pitch the same bin of
+ * every copy would share its address bits below 4 KiB, and the CPU would
+ * take loads from one copy for dependent on stores to another (4K
+ * aliasing). */
+#define O3A_STATS_HIST_SKEW 16
 
 /* Histogram kinds, in the order of struct o3a_stats_hist.h[]. */
 enum { HK_Y = 0, HK_R, HK_G, HK_B, HK_COUNT };
@@ -68,6 +76,7 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 struct o3a_hist_acc {
 	uint32_t *h;	     /* HK_COUNT x COPIES x size counters */
 	uint32_t size;	     /* entries per copy */
+	uint32_t pitch;	     /* entries between copies: size + skew */
 	const uint16_t *lut; /* value -> bin, or NULL: index is the value */
 	bool use_avx2;
 };
@@ -75,7 +84,8 @@ struct o3a_hist_acc {
 static inline uint32_t *o3a_hist_copy(const struct o3a_hist_acc *ha,
 				      unsigned kind, unsigned copy)
 {
-	return ha->h + ((size_t)kind * O3A_STATS_HIST_COPIES + copy) * ha->size;
+	return ha->h +
+	       ((size_t)kind * O3A_STATS_HIST_COPIES + copy) * ha->pitch;
 }
 
 /** Sums of one run of quads. */
@@ -84,12 +94,21 @@ struct o3a_run_sums {
 	uint32_t count, saturated;
 };
 
+/** o3a_derive() - fill qd->gh and qd->y of quads [0, @n). */
+void o3a_derive(struct o3a_quads *qd, uint32_t n, bool avx2);
+
+/** o3a_hist_count() - count quads [0, @n) into the histograms (even
+ * quads into copy 0, odd ones into copy 1). */
+void o3a_hist_count(const struct o3a_quads *qd, uint32_t n,
+		    const struct o3a_hist_acc *ha);
+
 /**
- * o3a_accumulate() - add @n quads of @qd to @sums and the histograms;
- * computes qd->gh and qd->y; adds the focus pairs inside the run.
+ * o3a_segment_sums() - add quads [@k0, @k1) (one zone's share of a run)
+ * to @sums, with the focus pairs (k, k + 1) for k in [@k0, @k1) and
+ * k + 1 < @avail (quads derived so far).
  */
-void o3a_accumulate(struct o3a_quads *qd, uint32_t n,
-		    const struct o3a_hist_acc *ha, struct o3a_run_sums *sums);
+void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
+		      uint32_t avail, bool avx2, struct o3a_run_sums *sums);
 
 /** o3a_cpu_has_avx2() - AVX2 usable on this CPU (and built in). */
 bool o3a_cpu_has_avx2(void);

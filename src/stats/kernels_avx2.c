@@ -211,43 +211,71 @@ static inline AVX2 uint64_t hsum32(__m256i v)
 				       _mm256_unpackhi_epi32(v, zero)));
 }
 
-AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
-			      const struct o3a_hist_acc *ha,
-			      struct o3a_run_sums *sums)
+AVX2 void o3a_derive_avx2(struct o3a_quads *qd, uint32_t n)
 {
+	uint32_t k;
+
+	/* Whole blocks of 16: the arrays are padded past n. */
+	for (k = 0; k < n; k += 16) {
+		__m256i r = _mm256_loadu_si256((const __m256i *)(qd->r + k));
+		__m256i g1 = _mm256_loadu_si256((const __m256i *)(qd->g1 + k));
+		__m256i g2 = _mm256_loadu_si256((const __m256i *)(qd->g2 + k));
+		__m256i b = _mm256_loadu_si256((const __m256i *)(qd->b + k));
+		/* floor((g1 + g2) / 2) without overflow */
+		__m256i gh = _mm256_add_epi16(
+			_mm256_and_si256(g1, g2),
+			_mm256_srli_epi16(_mm256_xor_si256(g1, g2), 1));
+		/* floor((r + g1 + g2 + b) / 4) in 32-bit lanes */
+		__m256i lo = _mm256_add_epi32(
+			_mm256_add_epi32(_mm256_unpacklo_epi16(
+						 r, _mm256_setzero_si256()),
+					 _mm256_unpacklo_epi16(
+						 b, _mm256_setzero_si256())),
+			_mm256_add_epi32(_mm256_unpacklo_epi16(
+						 g1, _mm256_setzero_si256()),
+					 _mm256_unpacklo_epi16(
+						 g2, _mm256_setzero_si256())));
+		__m256i hi = _mm256_add_epi32(
+			_mm256_add_epi32(_mm256_unpackhi_epi16(
+						 r, _mm256_setzero_si256()),
+					 _mm256_unpackhi_epi16(
+						 b, _mm256_setzero_si256())),
+			_mm256_add_epi32(_mm256_unpackhi_epi16(
+						 g1, _mm256_setzero_si256()),
+					 _mm256_unpackhi_epi16(
+						 g2, _mm256_setzero_si256())));
+		__m256i y = _mm256_packus_epi32(_mm256_srli_epi32(lo, 2),
+						_mm256_srli_epi32(hi, 2));
+
+		_mm256_storeu_si256((__m256i *)(qd->gh + k), gh);
+		_mm256_storeu_si256((__m256i *)(qd->y + k), y);
+	}
+}
+
+AVX2 void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0,
+				uint32_t k1, uint32_t avail,
+				struct o3a_run_sums *sums)
+{
+	const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 	__m256i sr = _mm256_setzero_si256(), sg = sr, sb = sr, f64 = sr;
 	__m128i ssat = _mm_setzero_si128();
-	uint32_t k;
-	uint64_t r = 0, g = 0, b = 0, focus = 0, sat = 0;
+	uint32_t fend = k1 < avail - 1 ? k1 : avail - 1, k;
 
-	const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-
-	/* Blocks of 8; the last one masked to the quads of the run (the
-	 * planar arrays are padded, so reading past n is harmless). */
-	for (k = 0; k < n; k += 8) {
+	/* Blocks of 8, the last one masked to [k0, k1) (the arrays are
+	 * padded, so reading past k1 is harmless). */
+	for (k = k0; k < k1; k += 8) {
 		__m256i live = _mm256_cmpgt_epi32(
-			_mm256_set1_epi32((int)(n - k)), iota);
+			_mm256_set1_epi32((int)(k1 - k)), iota);
 		__m256i vr = _mm256_and_si256(cvt16(qd->r + k), live);
 		__m256i vb = _mm256_and_si256(cvt16(qd->b + k), live);
 		__m256i vg = _mm256_and_si256(
 			_mm256_add_epi32(cvt16(qd->g1 + k), cvt16(qd->g2 + k)),
 			live);
-		__m256i y = _mm256_srli_epi32(
-			_mm256_add_epi32(_mm256_add_epi32(vr, vg), vb), 2);
-		__m256i gh = _mm256_srli_epi32(vg, 1);
-		__m128i y16, g16, s8;
+		__m128i s8 = _mm_loadl_epi64((const __m128i *)(qd->sat + k));
 
 		sr = _mm256_add_epi32(sr, vr);
 		sg = _mm256_add_epi32(sg, vg);
 		sb = _mm256_add_epi32(sb, vb);
-		y16 = _mm_packus_epi32(_mm256_castsi256_si128(y),
-				       _mm256_extracti128_si256(y, 1));
-		g16 = _mm_packus_epi32(_mm256_castsi256_si128(gh),
-				       _mm256_extracti128_si256(gh, 1));
-		_mm_storeu_si128((__m128i *)(qd->y + k), y16);
-		_mm_storeu_si128((__m128i *)(qd->gh + k), g16);
-		s8 = _mm_loadl_epi64((const __m128i *)(qd->sat + k));
-		/* keep the live bytes: pack the 32-bit mask down to bytes */
 		s8 = _mm_and_si128(
 			s8, _mm_packs_epi16(
 				    _mm_packs_epi32(
@@ -257,15 +285,10 @@ AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
 		ssat = _mm_add_epi64(ssat,
 				     _mm_sad_epu8(s8, _mm_setzero_si128()));
 	}
-	r = hsum32(sr);
-	g = hsum32(sg);
-	b = hsum32(sb);
-	sat = (uint64_t)_mm_cvtsi128_si64(ssat);
-
-	/* Focus: (gh[k + 1] - gh[k])^2 for k + 1 < n, in 64-bit lanes. */
-	for (k = 0; k + 1 < n; k += 8) {
+	/* Focus: (gh[k + 1] - gh[k])^2 for k in [k0, fend), 64-bit lanes. */
+	for (k = k0; k < fend; k += 8) {
 		__m256i live = _mm256_cmpgt_epi32(
-			_mm256_set1_epi32((int)(n - 1 - k)), iota);
+			_mm256_set1_epi32((int)(fend - k)), iota);
 		__m256i d =
 			_mm256_and_si256(_mm256_sub_epi32(cvt16(qd->gh + k + 1),
 							  cvt16(qd->gh + k)),
@@ -275,14 +298,11 @@ AVX2 void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
 		d = _mm256_srli_epi64(d, 32);
 		f64 = _mm256_add_epi64(f64, _mm256_mul_epi32(d, d));
 	}
-	focus = hsum64(f64);
-
-	o3a_hist_count_scalar(qd, n, ha);
-	sums->r += r;
-	sums->g += g;
-	sums->b += b;
-	sums->focus += focus;
-	sums->count += n;
-	sums->saturated += (uint32_t)sat;
+	sums->r += hsum32(sr);
+	sums->g += hsum32(sg);
+	sums->b += hsum32(sb);
+	sums->focus += hsum64(f64);
+	sums->count += k1 - k0;
+	sums->saturated += (uint32_t)_mm_cvtsi128_si64(ssat);
 }
 #endif

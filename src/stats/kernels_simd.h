@@ -17,11 +17,6 @@ void o3a_read_bayer_scalar(const struct o3a_reader *rd, const uint8_t *row0,
 			   const uint8_t *row1, uint32_t q, uint32_t n,
 			   uint32_t step, struct o3a_quads *out);
 
-/** o3a_accumulate_scalar() - the portable o3a_accumulate(). */
-void o3a_accumulate_scalar(struct o3a_quads *qd, uint32_t n,
-			   const struct o3a_hist_acc *ha,
-			   struct o3a_run_sums *sums);
-
 /** o3a_hist_count_scalar() - count qd's y, r, gh, b into the histograms. */
 void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 			   const struct o3a_hist_acc *ha);
@@ -36,9 +31,9 @@ void o3a_yuv_quad_to_rgb(uint32_t y4, uint32_t cb4, uint32_t cr4,
 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			 const uint8_t *row1, uint32_t q, uint32_t n,
 			 struct o3a_quads *out);
-void o3a_accumulate_avx2(struct o3a_quads *qd, uint32_t n,
-			 const struct o3a_hist_acc *ha,
-			 struct o3a_run_sums *sums);
+void o3a_derive_avx2(struct o3a_quads *qd, uint32_t n);
+void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
+			   uint32_t avail, struct o3a_run_sums *sums);
 #endif
 
 #endif
