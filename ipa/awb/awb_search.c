@@ -259,11 +259,13 @@ static inline void bin_zone(struct awb_priv *p, struct run *run, float r,
  * One pass over the zones: keep the usable ones (enough quads, green within
  * [min_G, max_G], not too many saturated quads), with their chromaticity
  * scaled by the sensitivities so that they look like the canonical sensor
- * the curve was calibrated on, and bin them (Bayesian search only).
+ * the curve was calibrated on; bin them (@bin, for the Bayesian search) or
+ * keep them (for grey world).
  * One division per zone, in float: the bins need no more. (The sums are
  * far below 2^63: converted as signed, which is cheaper.)
  */
-static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
+static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats,
+			  bool bin)
 {
 	const struct awb_config *cfg = &p->cfg;
 	struct awb_scratch *s = &p->s;
@@ -275,7 +277,6 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
 	float sb = (float)(2.0 * cfg->sensitivity_b);
 	uint32_t i, n = stats->cols * stats->rows;
 	struct run run = {0};
-	bool bin = cfg->bayes;
 
 	for (i = 0; i < s->n_bins; i++)
 		s->bin_of_slot[s->slot_of_bin[i]] = 0;
@@ -295,13 +296,18 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats)
 		    g > g_hi * c)
 			continue;
 		inv = 1.0f / (float)g;
+		if (bin) {
+			/* the search needs the bins only */
+			bin_zone(p, &run, sr * (float)(int64_t)z->r * inv,
+				 sb * (float)(int64_t)z->b * inv);
+			s->n_usable++;
+			continue;
+		}
 		u = &s->zones[s->n_usable++];
 		u->r = sr * (float)(int64_t)z->r * inv;
 		u->b = sb * (float)(int64_t)z->b * inv;
 		u->g = (float)g;
 		u->n = (float)c;
-		if (bin)
-			bin_zone(p, &run, u->r, u->b);
 	}
 	run_flush(p, &run);
 }
@@ -801,7 +807,7 @@ int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
 	const struct awb_config *cfg = &p->cfg;
 	double lo = 0, hi = 0;
 
-	collect_zones(p, stats);
+	collect_zones(p, stats, cfg->bayes);
 	if (p->s.n_usable < cfg->min_regions || p->s.n_usable == 0)
 		return AWB_OUTCOME_TOO_FEW;
 	p->s.weight = cfg->reference_regions > 0
@@ -816,6 +822,8 @@ int o3a_awb_search(struct awb_priv *p, const struct o3a_stats *stats,
 	if (cfg->bayes) {
 		if (p->s.n_binned >= cfg->min_regions)
 			return bayes_search(p, lux, lo, hi, out);
+		/* grey world wants the zones themselves: a second pass */
+		collect_zones(p, stats, false);
 	}
 	return grey_world(p, lo, hi, out);
 }
