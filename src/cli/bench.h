@@ -30,7 +30,8 @@ struct bench_out {
 void bench_add(struct bench_out *out, const char *name, double value,
 	       const char *unit);
 
-/** bench_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
+/** bench_now_ns() - the calling thread's CPU time in nanoseconds
+ * (CLOCK_THREAD_CPUTIME_ID). */
 uint64_t bench_now_ns(void);
 
 /** bench_median_ms() - median of @n durations in ns (sorts @ns), in ms. */

@@ -77,38 +77,49 @@ static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
 }
 
 /* 32 CSI-2 packed 10-bit pixels (40 bytes) -> two vectors of 16. */
-static inline AVX2 void unpack10(const uint8_t *src, __m256i *a, __m256i *b)
+/* 8 pixels per 128-bit lane from the 10 bytes at offset @o (0 or 6) of
+ * that lane: word i takes its high byte from byte o + 5*(i/4) + i%4 and
+ * its low bits from byte o + 5*(i/4) + 4, shifted by 2*(i%4). */
+static inline AVX2 __m256i unpack10_lanes(__m256i in, __m256i shuf_hi,
+					  __m256i shuf_lo)
 {
-	/* Per 128-bit lane: 8 pixels from 10 bytes. Word i takes its high
-	 * byte from byte 5*(i/4) + i%4 and its low bits from byte
-	 * 5*(i/4) + 4, shifted by 2*(i%4). */
-	const __m256i shuf_hi = _mm256_setr_epi8(
-		0, -1, 1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1, 0, -1,
-		1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1);
-	const __m256i shuf_lo = _mm256_setr_epi8(
-		4, -1, 4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1, 4, -1,
-		4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1);
 	/* lo << (6 - 2j), then >> 6: the two bits of pixel j at the bottom */
 	const __m256i mul = _mm256_setr_epi16(64, 16, 4, 1, 64, 16, 4, 1, 64,
 					      16, 4, 1, 64, 16, 4, 1);
-	const __m256i three = _mm256_set1_epi16(3);
-	__m256i v[2];
-	unsigned i;
+	__m256i hi = _mm256_shuffle_epi8(in, shuf_hi);
+	__m256i lo = _mm256_shuffle_epi8(in, shuf_lo);
 
-	for (i = 0; i < 2; i++) {
-		const uint8_t *p = src + 20 * i;
-		__m256i in = _mm256_loadu2_m128i((const __m128i *)(p + 10),
-						 (const __m128i *)p);
-		__m256i hi = _mm256_shuffle_epi8(in, shuf_hi);
-		__m256i lo = _mm256_shuffle_epi8(in, shuf_lo);
+	lo = _mm256_and_si256(_mm256_srli_epi16(_mm256_mullo_epi16(lo, mul), 6),
+			      _mm256_set1_epi16(3));
+	return _mm256_or_si256(_mm256_slli_epi16(hi, 2), lo);
+}
 
-		lo = _mm256_and_si256(
-			_mm256_srli_epi16(_mm256_mullo_epi16(lo, mul), 6),
-			three);
-		v[i] = _mm256_or_si256(_mm256_slli_epi16(hi, 2), lo);
-	}
-	*a = v[0];
-	*b = v[1];
+/*
+ * 32 CSI-2 packed 10-bit pixels (exactly the 40 bytes at @src, nothing
+ * past them is read) -> two vectors of 16. Lanes load 16 bytes at 0, 10,
+ * 20 and 24; the last one finds its group 6 bytes in.
+ */
+static inline AVX2 void unpack10(const uint8_t *src, __m256i *a, __m256i *b)
+{
+	const __m256i hi0 = _mm256_setr_epi8(
+		0, -1, 1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1, 0, -1,
+		1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1);
+	const __m256i lo0 = _mm256_setr_epi8(
+		4, -1, 4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1, 4, -1,
+		4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1);
+	const __m256i hi1 = _mm256_setr_epi8(
+		0, -1, 1, -1, 2, -1, 3, -1, 5, -1, 6, -1, 7, -1, 8, -1, 6, -1,
+		7, -1, 8, -1, 9, -1, 11, -1, 12, -1, 13, -1, 14, -1);
+	const __m256i lo1 = _mm256_setr_epi8(
+		4, -1, 4, -1, 4, -1, 4, -1, 9, -1, 9, -1, 9, -1, 9, -1, 10, -1,
+		10, -1, 10, -1, 10, -1, 15, -1, 15, -1, 15, -1, 15, -1);
+
+	*a = unpack10_lanes(_mm256_loadu2_m128i((const __m128i *)(src + 10),
+						(const __m128i *)src),
+			    hi0, lo0);
+	*b = unpack10_lanes(_mm256_loadu2_m128i((const __m128i *)(src + 24),
+						(const __m128i *)(src + 20)),
+			    hi1, lo1);
 }
 
 AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
@@ -142,9 +153,8 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			o3a_read_bayer_scalar(rd, row0, row1, q, 1, 1, out);
 			k = 1;
 		}
-		/* The second 16-byte load of a block reads bytes 30..45. */
 		for (; k < n && k + 16 <= O3A_STATS_CHUNK + O3A_STATS_PAD &&
-		       (size_t)(q + k) * 5 / 2 + 46 <= rd->row_bytes;
+		       (size_t)(q + k) * 5 / 2 + 40 <= rd->row_bytes;
 		     k += 16) {
 			size_t off = (size_t)(q + k) * 5 / 2;
 			__m256i a, b, p[4];
@@ -173,9 +183,38 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			finish_block(&c, p, k);
 		}
 	}
+	if (k < n && n >= 16 + (k & 1)) {
+		/* At the right edge of the frame: one more block ending at
+		 * (or one quad before) the last quad, overlapping quads
+		 * already read (they are written again, identically). */
+		uint32_t kk = n - 16;
+		__m256i p[4];
+
+		if (packed10) {
+			kk -= (q + kk) & 1;
+			unpack10(row0 + (size_t)(q + kk) * 5 / 2, &p[0], &p[1]);
+			split_even_odd(p[0], p[1], &p[0], &p[1]);
+			unpack10(row1 + (size_t)(q + kk) * 5 / 2, &p[2], &p[3]);
+			split_even_odd(p[2], p[3], &p[2], &p[3]);
+		} else {
+			const __m256i *s0 =
+				(const __m256i *)(row0 + (size_t)(q + kk) * 4);
+			const __m256i *s1 =
+				(const __m256i *)(row1 + (size_t)(q + kk) * 4);
+
+			split_even_odd(_mm256_loadu_si256(s0),
+				       _mm256_loadu_si256(s0 + 1), &p[0],
+				       &p[1]);
+			split_even_odd(_mm256_loadu_si256(s1),
+				       _mm256_loadu_si256(s1 + 1), &p[2],
+				       &p[3]);
+		}
+		finish_block(&c, p, kk);
+		k = kk + 16;
+	}
 	if (k < n) {
-		/* At the right edge of the frame: the scalar reader, which
-		 * writes from index 0, into a copy. */
+		/* Short runs: the scalar reader, which writes from index
+		 * 0, into a copy. */
 		uint32_t rest = n - k;
 		struct o3a_quads tmp;
 
