@@ -64,6 +64,8 @@ struct o3a_tuning {
 	const char *sensor;
 	struct o3a_tuning_entry *entries;
 	size_t entry_count;
+	/* What the Raspberry Pi import did (rpi.h); NULL for native files. */
+	struct o3a_rpi *rpi;
 };
 
 /* Allocate @size bytes (aligned) owned by @doc, or NULL. */

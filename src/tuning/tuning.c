@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tuning/internal.h"
+#include "tuning/rpi.h"
 
 /* ---- Reading a file ---------------------------------------------------- */
 
@@ -250,32 +251,50 @@ enum tuning_format {
 /*
  * Raspberry Pi's tuning files (libcamera, src/ipa/rpi/{vc4,pisp}/data/)
  * have "version": 2.0 and "target": "bcm2835" or "pisp"; their older 1.0
- * files have no version and one top-level "rpi.*" object per algorithm.
+ * files have no "algorithms" but one top-level "rpi.*" object per
+ * algorithm (and no version, or "version": 1.0, which libcamera's
+ * convert_tuning.py expects). libcamera reads versions below 3.0 as 2.0.
  */
 static enum tuning_format detect_format(const o3a_json *root)
 {
 	const o3a_json *version = o3a_json_find(root, "version");
+	double v = o3a_json_number(version);
 	size_t i;
 
 	if (o3a_json_find(root, "target") ||
-	    (o3a_json_type(version) == O3A_JSON_NUMBER &&
-	     o3a_json_number(version) == 2))
+	    (o3a_json_type(version) == O3A_JSON_NUMBER && v >= 2 && v < 3))
 		return FORMAT_RPI_2;
-	if (!version)
+	if ((!version ||
+	     (o3a_json_type(version) == O3A_JSON_NUMBER && v == 1)) &&
+	    !o3a_json_find(root, "algorithms"))
 		for (i = 0; i < o3a_json_size(root); i++)
 			if (!strncmp(root->u.c.items[i]->key, "rpi.", 4))
 				return FORMAT_RPI_1;
 	return FORMAT_NATIVE;
 }
 
-/* The Raspberry Pi import (version 2.0 -> native entries) goes here. */
+/* The Raspberry Pi import: src/tuning/rpi.c. */
 static int load_rpi(struct o3a_tuning *doc, enum tuning_format format,
 		    o3a_error *err)
 {
-	return o3a_json_error(doc->root, err,
-			      "Raspberry Pi tuning format (version %s) is "
-			      "not supported yet",
-			      format == FORMAT_RPI_1 ? "1.0" : "2.0");
+	const o3a_json *version = o3a_json_find(doc->root, "version");
+	char s[32];
+
+	if (format == FORMAT_RPI_2 && version &&
+	    (o3a_json_type(version) != O3A_JSON_NUMBER ||
+	     o3a_json_number(version) >= 3 || o3a_json_number(version) < 2)) {
+		if (o3a_json_type(version) != O3A_JSON_NUMBER)
+			return o3a_json_error(
+				version, err, "expected a number, got %s",
+				o3a_json_type_name(o3a_json_type(version)));
+		o3a_json_format_number(o3a_json_number(version), s, sizeof(s));
+		return o3a_json_error(
+			version, err,
+			"unrecognised Raspberry Pi tuning file "
+			"version %s (libcamera reads 1.0 and 2.0)",
+			s);
+	}
+	return o3a_tuning_load_rpi(doc, format == FORMAT_RPI_1 ? 1 : 2, err);
 }
 
 static int load_document(struct o3a_tuning *doc, o3a_error *err)

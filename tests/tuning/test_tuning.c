@@ -211,15 +211,24 @@ static void test_sensor_not_string(void **state)
 		 "t.json:1:26: sensor: expected a string, got number");
 }
 
+/* Raspberry Pi files are recognised here and imported (tests/tuning_rpi
+ * tests the import itself); a version from 3 on is refused, as libcamera
+ * refuses it. */
 static void test_raspberry_pi_format(void **state)
 {
-	load_bad("{\"version\": 2.0, \"target\": \"bcm2835\", \"algorithms\": "
-		 "[{\"rpi.black_level\": {\"black_level\": 4096}}]}",
-		 "t.json:1:1: Raspberry Pi tuning format (version 2.0) is not "
-		 "supported yet");
-	load_bad("{\"rpi.black_level\": {\"black_level\": 4096}}",
-		 "t.json:1:1: Raspberry Pi tuning format (version 1.0) is not "
-		 "supported yet");
+	struct o3a_tuning *t;
+
+	t = load_ok("{\"version\": 2.0, \"target\": \"bcm2835\", "
+		    "\"algorithms\": [{\"rpi.black_level\": {\"black_level\": "
+		    "4096}}]}",
+		    NULL);
+	assert_int_equal(o3a_tuning_entry_count(t), 1);
+	assert_string_equal(o3a_tuning_entry_at(t, 0)->name, "blc");
+	o3a_tuning_free(t);
+	load_bad("{\"version\": 3.0, \"target\": \"pisp\", \"algorithms\": "
+		 "[]}",
+		 "t.json:1:13: version: unrecognised Raspberry Pi tuning file "
+		 "version 3 (libcamera reads 1.0 and 2.0)");
 }
 
 static void test_deep_nesting(void **state)
