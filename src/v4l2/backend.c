@@ -20,10 +20,14 @@
 /* Nodes tried by list: /dev/media0..N-1 and /dev/video0..N-1. */
 #define MAX_NODES 64
 
-/* Control delays of the brightness stand-in actuator, measured on vivid
- * under the qemu rig (tests/vm/README.md): a write made while frame S is
- * being produced first shows on frame S + 1... see STANDIN_DELAY below. */
-#define STANDIN_DELAY 1
+/*
+ * Control delay of the brightness stand-in actuator, measured on vivid
+ * under the qemu rig (tests/vm/vm_check.c, "stand-in delay"): vivid draws
+ * each frame with the control values current when it starts filling the
+ * buffer, so a value written when frame S + 1 starts (right after S was
+ * dequeued) shows on S + 1 itself: delay 0.
+ */
+#define STANDIN_DELAY 0
 
 static bool v4l2_matches(const char *id)
 {
@@ -155,9 +159,43 @@ static int choose_mbus_code(struct o3a_v4l2_camera *cam, uint32_t pad,
 	return 0;
 }
 
-static int media_set_format(struct o3a_v4l2_camera *cam, uint32_t pad,
+/* Give the sensor's format to the sink pads it feeds (best effort: a
+ * mismatch shows as EPIPE at VIDIOC_STREAMON, named there). */
+static void set_peer_formats(struct o3a_v4l2_camera *cam,
+			     const struct o3a_v4l2_mc_camera *mc,
+			     const struct v4l2_subdev_format *sensor)
+{
+	for (uint32_t i = 0; i < mc->n_peers; i++) {
+		struct v4l2_subdev_format sf = *sensor;
+		o3a_error e = {0};
+		int fd;
+
+		sf.pad = mc->peers[i].pad;
+		fd = o3a_v4l2_open_node(cam->sys, mc->peers[i].subdev_path,
+					O_RDWR, &e);
+		if (fd >= 0) {
+			o3a_v4l2_ioctl(cam->sys, fd, mc->peers[i].subdev_path,
+				       VIDIOC_SUBDEV_S_FMT,
+				       "VIDIOC_SUBDEV_S_FMT", &sf, &e);
+			cam->sys->close(fd);
+		}
+		if (e.code)
+			o3a_log(cam->log, O3A_LOG_INFO, "v4l2", "%s",
+				e.message);
+		else if (sf.format.code != sensor->format.code)
+			o3a_log(cam->log, O3A_LOG_INFO, "v4l2",
+				"%s: pad %u does not take the sensor's media "
+				"bus code 0x%04x",
+				mc->peers[i].subdev_path, sf.pad,
+				sensor->format.code);
+	}
+}
+
+static int media_set_format(struct o3a_v4l2_camera *cam,
+			    const struct o3a_v4l2_mc_camera *mc,
 			    const struct o3a_source_config *cfg, o3a_error *err)
 {
+	uint32_t pad = mc->sensor_pad;
 	struct v4l2_subdev_format sf;
 	uint32_t code = 0, fourcc = 0;
 	int ret;
@@ -187,6 +225,7 @@ static int media_set_format(struct o3a_v4l2_camera *cam, uint32_t pad,
 				     "%s: VIDIOC_SUBDEV_S_FMT: sensor refused "
 				     "media bus code 0x%04x",
 				     cam->ctrl_path, code);
+	set_peer_formats(cam, mc, &sf);
 	/* The capture node must match the sensor's output exactly, or
 	 * streaming fails link validation (EPIPE). */
 	ret = o3a_v4l2_capture_set_format(cam, fourcc, 0, sf.format.width,
@@ -227,7 +266,7 @@ static int open_media(struct o3a_v4l2_camera *cam, const char *id,
 	ret = o3a_v4l2_capture_open(cam, err);
 	if (ret < 0)
 		return ret;
-	ret = media_set_format(cam, mc.sensor_pad, cfg, err);
+	ret = media_set_format(cam, &mc, cfg, err);
 	if (ret < 0)
 		return ret;
 	snprintf(setup->info.model, sizeof(setup->info.model), "%s",

@@ -16,8 +16,8 @@
 #include "v4l2/v4l2.h"
 
 #define IOCTL(cam, req, arg, err)                                              \
-	O3A_V4L2_IOCTL((cam)->sys, (cam)->video_fd, (cam)->video_path, req,    \
-		       arg, err)
+	o3a_v4l2_ioctl((cam)->sys, (cam)->video_fd, (cam)->video_path, req,    \
+		       #req, arg, err)
 
 int o3a_v4l2_capture_open(struct o3a_v4l2_camera *cam, o3a_error *err)
 {
@@ -399,9 +399,9 @@ static int dequeue_error(struct o3a_v4l2_camera *cam, int ret, o3a_error *err)
 				     "disconnected)",
 				     cam->video_path, strerror(ENODEV));
 	}
-	if (ret == -EPIPE || ret == -EINVAL)
-		ret = -EIO;
-	return ret;
+	o3a_error_set(err, ret == -EPIPE || ret == -EINVAL ? -EIO : ret,
+		      "%s: VIDIOC_DQBUF: %s", cam->video_path, strerror(-ret));
+	return ret == -EPIPE || ret == -EINVAL ? -EIO : ret;
 }
 
 static void fill_frame(struct o3a_v4l2_camera *cam, const struct v4l2_buffer *b,
@@ -455,7 +455,7 @@ int o3a_v4l2_capture_dequeue(struct o3a_v4l2_camera *cam,
 				     cam->video_path);
 	for (;;) {
 		init_buffer(cam, &b, planes, 0);
-		ret = IOCTL(cam, VIDIOC_DQBUF, &b, err);
+		ret = IOCTL(cam, VIDIOC_DQBUF, &b, NULL);
 		if (ret == -EAGAIN) {
 			ret = wait_frame(cam, timeout_ms, err);
 			if (ret < 0)

@@ -223,6 +223,35 @@ int o3a_v4l2_devnode_path(uint32_t major, uint32_t minor, char *path,
 	return ret;
 }
 
+static void find_peers(const struct topology *topo, uint32_t sensor,
+		       struct o3a_v4l2_mc_camera *cam)
+{
+	for (uint32_t l = 0; l < topo->t.num_links; l++) {
+		const struct media_v2_link *link = &topo->links[l];
+		const struct media_v2_interface *intf;
+		const struct media_v2_pad *src, *sink;
+
+		if ((link->flags & MEDIA_LNK_FL_LINK_TYPE) !=
+			    MEDIA_LNK_FL_DATA_LINK ||
+		    !(link->flags & MEDIA_LNK_FL_ENABLED))
+			continue;
+		src = pad_by_id(topo, link->source_id);
+		sink = pad_by_id(topo, link->sink_id);
+		if (!src || !sink || src->entity_id != sensor ||
+		    src->index != cam->sensor_pad)
+			continue;
+		intf = entity_interface(topo, sink->entity_id,
+					MEDIA_INTF_T_V4L_SUBDEV);
+		if (!intf || cam->n_peers >= 4 ||
+		    o3a_v4l2_devnode_path(
+			    intf->devnode.major, intf->devnode.minor,
+			    cam->peers[cam->n_peers].subdev_path,
+			    sizeof(cam->peers[0].subdev_path)) < 0)
+			continue;
+		cam->peers[cam->n_peers++].pad = sink->index;
+	}
+}
+
 static int fill_camera(const struct topology *topo,
 		       const struct media_v2_entity *ent,
 		       struct o3a_v4l2_mc_camera *cam)
@@ -240,6 +269,8 @@ static int fill_camera(const struct topology *topo,
 		return -ENOENT;
 	snprintf(cam->sensor_name, sizeof(cam->sensor_name), "%s", ent->name);
 	cam->sensor_pad = source_pad(topo, ent->id);
+	cam->n_peers = 0;
+	find_peers(topo, ent->id, cam);
 	return 0;
 }
 

@@ -178,6 +178,7 @@ int o3a_v4l2_open_node(const struct o3a_v4l2_sys *sys, const char *path,
  * @subdev_path: its subdevice node.
  * @video_path: the capture video node linked to it.
  * @model, @driver: the media device's model and driver.
+ * @sensor_pad: the sensor's source pad.
  */
 struct o3a_v4l2_mc_camera {
 	char sensor_name[64];
@@ -186,6 +187,14 @@ struct o3a_v4l2_mc_camera {
 	char model[64];
 	char driver[32];
 	uint32_t sensor_pad;
+	/* Subdev sink pads fed by enabled links from the sensor's source pad
+	 * (a CSI-2 receiver, vimc's debayer): they must carry the sensor's
+	 * format too, or link validation fails (EPIPE) at VIDIOC_STREAMON. */
+	struct {
+		char subdev_path[64];
+		uint32_t pad;
+	} peers[4];
+	uint32_t n_peers;
 };
 
 /**
