@@ -119,6 +119,10 @@ struct aec {
 	float sat_count[O3A_STATS_MAX_ZONES];
 	float sat_value[O3A_STATS_MAX_ZONES];
 
+	/* Cumulative luminance histogram of this frame: cum[i] = counts of
+	 * bins below i. */
+	uint64_t cum[O3A_STATS_MAX_BINS + 1];
+
 	/* Scene radiance per zone, for extrapolating clipped zones. */
 	uint32_t rho_cols;
 	uint32_t rho_rows;
@@ -573,6 +577,7 @@ struct items {
 	uint32_t n;
 	double total;	     /* sum of masses */
 	double clipped_mass; /* mass of items at or above 1 */
+	double linear;	     /* sum of mass x value */
 };
 
 static void item_add(struct aec *s, struct items *it, double mass, double v)
@@ -583,6 +588,7 @@ static void item_add(struct aec *s, struct items *it, double mass, double v)
 	s->value[it->n] = (float)v;
 	it->n++;
 	it->total += mass;
+	it->linear += mass * v;
 	if (v >= 1.0)
 		it->clipped_mass += mass;
 }
@@ -597,15 +603,13 @@ static void item_add(struct aec *s, struct items *it, double mass, double v)
 static double solve_gain(const struct aec *s, const struct items *it,
 			 double target)
 {
-	double want = target * it->total, linear = 0, k;
+	double want = target * it->total, k;
 
 	if (!(it->total > 0))
 		return 1.0;
-	for (uint32_t i = 0; i < it->n; i++)
-		linear += (double)s->mass[i] * s->value[i];
-	if (!(linear > 0))
+	if (!(it->linear > 0))
 		return K_MAX;
-	k = want / linear;
+	k = want / it->linear;
 	for (int pass = 0; pass < 32 && k < K_MAX; pass++) {
 		double clipped = 0, slope = 0, next;
 
@@ -768,19 +772,24 @@ static void clipped_items(struct aec *s, struct items *it, double mass)
 static void hist_items(struct aec *s, const struct o3a_stats *st, double q_lo,
 		       double q_hi, struct items *it)
 {
-	uint32_t bins = st->hist_bins;
-	double total = 0, lo, hi, cum = 0;
+	uint32_t bins = st->hist_bins, i = 0, top = bins;
+	double total = (double)s->cum[bins], lo = q_lo * total,
+	       hi = q_hi * total;
 
 	memset(it, 0, sizeof(*it));
-	for (uint32_t i = 0; i < bins; i++)
-		total += st->hist_y[i];
-	lo = q_lo * total;
-	hi = q_hi * total;
-	for (uint32_t i = 0; i < bins && cum < hi; i++) {
-		double c0 = cum, c1 = cum + st->hist_y[i];
+	/* The first bin reaching past lo, by bisection. */
+	while (i < top) {
+		uint32_t mid = (i + top) / 2;
+
+		if ((double)s->cum[mid + 1] <= lo)
+			i = mid + 1;
+		else
+			top = mid;
+	}
+	for (; i < bins && (double)s->cum[i] < hi; i++) {
+		double c0 = (double)s->cum[i], c1 = (double)s->cum[i + 1];
 		double a = lo > c0 ? lo : c0, b = hi < c1 ? hi : c1;
 
-		cum = c1;
 		if (b <= a)
 			continue;
 		if (i + 1 == bins)
@@ -873,6 +882,11 @@ static double frame_gain(struct aec *s, const struct o3a_stats *st,
 		limit_target(o3a_pwl_eval(&s->p.y_target, lux) * ev_gain));
 
 	cm = &s->p.cmodes[select_mode(s->p.cmode_by_enum, r->constraint)];
+	if (st->hist_bins && cm->count) {
+		s->cum[0] = 0;
+		for (uint32_t i = 0; i < st->hist_bins; i++)
+			s->cum[i + 1] = s->cum[i] + st->hist_y[i];
+	}
 	for (uint32_t i = 0; st->hist_bins && i < cm->count; i++) {
 		const struct constraint *c = &cm->c[i];
 		double t = o3a_pwl_eval(&c->y_target, lux) * ev_gain, kc;
