@@ -257,6 +257,20 @@ static void cpu_model(char *buf, size_t size)
 	fclose(f);
 }
 
+/* The statistics kernels the library will pick (it dispatches the same
+ * way: AVX2 when the CPU has it, unless OPEN3A_STATS_NO_SIMD is set). */
+static const char *simd_name(void)
+{
+	if (getenv("OPEN3A_STATS_NO_SIMD"))
+		return "portable";
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return "avx2";
+#endif
+	return "portable";
+}
+
 static void print_json_string(const char *s)
 {
 	putchar('"');
@@ -336,6 +350,8 @@ static int bench_run(int argc, char **argv)
 		print_json_string(__VERSION__);
 		printf(", \"flags\": ");
 		print_json_string(O3A_CLI_CFLAGS);
+		printf(", \"simd\": ");
+		print_json_string(simd_name());
 		printf(", \"open3a\": ");
 		print_json_string(o3a_version());
 		for (i = 0; i < out->count; i++)
@@ -343,8 +359,10 @@ static int bench_run(int argc, char **argv)
 			       out->figures[i].value);
 		printf("}\n");
 	} else {
-		printf("cpu        %s\ncompiler   %s\nflags      %s\n", model,
-		       __VERSION__, O3A_CLI_CFLAGS);
+		printf("cpu        %s\ncompiler   %s\nflags      %s\nsimd      "
+		       " "
+		       "%s\n",
+		       model, __VERSION__, O3A_CLI_CFLAGS, simd_name());
 		for (i = 0; i < out->count; i++)
 			printf("%-22s %10.4g %s\n", out->figures[i].name,
 			       out->figures[i].value, out->figures[i].unit);
