@@ -242,6 +242,20 @@ O3A_API int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
 					     uint32_t *write_mask);
 
 /**
+ * o3a_delayed_controls_write_now() - the last frame started is still under
+ * way: fill @write and @write_mask (as frame_start does) with the values
+ * due by now that were pushed since its start, so that they are written
+ * during it and land on (that frame + delay). Controls of delay 0 wait for
+ * the next frame start (they would land on a frame already exposing).
+ * Call it right after a push when the caller knows the frame has not
+ * ended yet (it saves a frame of latency).
+ * Return: 0; -EINVAL before the first frame start.
+ */
+O3A_API int o3a_delayed_controls_write_now(o3a_delayed_controls *dc,
+					   struct o3a_sensor_values *write,
+					   uint32_t *write_mask);
+
+/**
  * o3a_delayed_controls_get() - the values in effect on frame @sequence, and
  * (in request_id) the newest request whose values had all taken effect
  * (a request counts as taken effect once each control holds its value or

@@ -8,7 +8,7 @@
  * reports every frame whose results differ from the recorded ones.
  *
  * Closed loop (--closed-loop): the replayed decisions take effect, as on a
- * camera, max-delay + 2 frames after the frame that decided them (see
+ * camera, max-delay + 1 frames after the frame that decided them (see
  * src/source/source.c), and each recorded frame's statistics are rescaled
  * by the ratio of the replayed total exposure to the recorded one. The
  * model is linear with clipping: zone means are capped at the white level
@@ -207,7 +207,9 @@ static void cl_push(struct closed_loop *cl, uint64_t frame,
 	struct o3a_sensor_state s = {
 		.exposure_us = res->sensor.exposure_us,
 		.analogue_gain = res->sensor.analogue_gain,
-		.digital_gain = res->isp.digital_gain,
+		/* Digital gain is the ISP's: statistics of raw frames never
+		 * see it, as a source reports (o3a_source_next()). */
+		.digital_gain = 1.0,
 		.frame_duration_us = res->sensor.frame_duration_us,
 	};
 
@@ -294,7 +296,7 @@ static uint32_t closed_loop_latency(const struct o3a_sensor_mode *mode)
 		m = d.gain;
 	if (d.vblank > m)
 		m = d.vblank;
-	return m + 2;
+	return m + 1;
 }
 
 static int run(int argc, char **argv)

@@ -247,14 +247,19 @@ static void record(struct o3a_delayed_controls *dc, uint64_t frame)
 	h->used = true;
 }
 
-/* Write, at frame @s, the newest due push of each control. */
+/* Write, at frame @s, the newest due push of each control. @mid_frame:
+ * the frame is already under way, so controls of delay 0 (which would
+ * land on it) wait for the next frame start. */
 static void write_due(struct o3a_delayed_controls *dc, uint64_t s,
-		      struct o3a_sensor_values *write, uint32_t *mask,
-		      uint64_t *newest)
+		      bool mid_frame, struct o3a_sensor_values *write,
+		      uint32_t *mask, uint64_t *newest)
 {
 	for (int c = 0; c < O3A_SENSOR_CTRL_COUNT; c++) {
 		const struct pending *chosen = NULL;
 		struct landing *l;
+
+		if (mid_frame && dc->delay[c] == 0)
+			continue;
 
 		for (size_t i = 0; i < dc->n_pending; i++) {
 			struct pending *p = &dc->pending[i];
@@ -337,11 +342,30 @@ int o3a_delayed_controls_frame_start(o3a_delayed_controls *dc,
 	dc->started = true;
 	dc->last = sequence;
 
-	write_due(dc, sequence, &w, &mask, &newest);
+	write_due(dc, sequence, false, &w, &mask, &newest);
 	apply_landings(dc, sequence); /* the delay-0 writes of this frame */
 	drop_done(dc);
 	record(dc, sequence);
 
+	if (write)
+		*write = w;
+	if (write_mask)
+		*write_mask = mask;
+	return 0;
+}
+
+int o3a_delayed_controls_write_now(o3a_delayed_controls *dc,
+				   struct o3a_sensor_values *write,
+				   uint32_t *write_mask)
+{
+	struct o3a_sensor_values w = {0};
+	uint32_t mask = 0;
+	uint64_t newest = 0;
+
+	if (!dc || !dc->started)
+		return -EINVAL;
+	write_due(dc, dc->last, true, &w, &mask, &newest);
+	drop_done(dc);
 	if (write)
 		*write = w;
 	if (write_mask)

@@ -5,6 +5,10 @@
  * values travel as sensor codes (exposure lines, gain code, VBLANK); this
  * file converts them to and from microseconds and linear gains with the
  * sensor helper and the mode's line time.
+ *
+ * A backend with its own delayed controls (O3A_SOURCE_BACKEND_OWN_DELAYS,
+ * libcamera) gets the controls as decided through submit() and reports the
+ * values in effect itself; no delayed controls are kept for it here.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +33,11 @@ struct o3a_source {
 	bool have_started;
 	uint64_t started;
 };
+
+static bool own_delays(const struct o3a_source *src)
+{
+	return src->backend->flags & O3A_SOURCE_BACKEND_OWN_DELAYS;
+}
 
 void o3a_source_config_init(struct o3a_source_config *cfg)
 {
@@ -186,6 +195,8 @@ o3a_source *o3a_source_open(const char *id, const struct o3a_source_config *cfg,
 		src->max_delay = src->setup.delays.gain;
 	if (src->setup.delays.vblank > src->max_delay)
 		src->max_delay = src->setup.delays.vblank;
+	if (own_delays(src))
+		return src;
 	src->dc = o3a_delayed_controls_create(&src->setup.delays,
 					      &src->setup.initial, err);
 	if (!src->dc) {
@@ -226,6 +237,25 @@ static void controls_to_values(const struct o3a_source *src,
 	v->request_id = request_id;
 }
 
+static int start_own_delays(o3a_source *src,
+			    const struct o3a_sensor_controls *initial,
+			    o3a_error *err)
+{
+	int ret;
+
+	if (initial) {
+		ret = src->backend->submit(src->priv, initial, 0, NULL, err);
+		if (ret < 0)
+			return ret;
+	}
+	ret = src->backend->start(src->priv, err);
+	if (ret < 0)
+		return ret;
+	src->streaming = true;
+	src->have_frame = false;
+	return 0;
+}
+
 int o3a_source_start(o3a_source *src, const struct o3a_sensor_controls *initial,
 		     o3a_error *err)
 {
@@ -234,6 +264,8 @@ int o3a_source_start(o3a_source *src, const struct o3a_sensor_controls *initial,
 	if (src->streaming)
 		return o3a_error_set(err, -EBUSY, "%s: already streaming",
 				     src->setup.info.id);
+	if (own_delays(src))
+		return start_own_delays(src, initial, err);
 	if (initial) {
 		/* Before streaming every control takes effect at once: write
 		 * them all, and start the history from them. */
@@ -297,6 +329,12 @@ int o3a_source_next(o3a_source *src, struct o3a_source_frame *frame,
 			(unsigned long long)frame->sequence);
 		frame->sequence = src->last_sequence + 1;
 	}
+	if (own_delays(src)) {
+		/* The backend filled in_effect from the stack's report. */
+		src->have_frame = true;
+		src->last_sequence = frame->sequence;
+		return 0;
+	}
 	/* Frame S is complete, so it has started (this matters for the first
 	 * frame and after a gap of dropped frames). */
 	ret = frame_started(src, frame->sequence, err);
@@ -334,11 +372,17 @@ int o3a_source_set_controls(o3a_source *src,
 	uint64_t frame;
 	int ret;
 
-	/* Writes for the frame that has started are done; the earliest
-	 * write is during the next one, and the slowest control needs its
-	 * delay on top of that (as libcamera: stats of frame S, written at
-	 * the start of S + 2, land on S + 2 + delay). */
-	frame = (src->have_started ? src->started + 1 : 0) + src->max_delay;
+	if (own_delays(src))
+		return src->backend->submit(src->priv, controls, request_id,
+					    lands_on, err);
+	/* The frame after the one delivered last is under way (see
+	 * o3a_source_next()): write now, during it, what is due, so that the
+	 * slowest control lands on started + its delay. The stats of frame S
+	 * thus act on S + 1 + delay, a frame sooner than libcamera, which
+	 * waits for the next start of frame. This assumes the caller decides
+	 * within the frame after S; a decision later than that lands a frame
+	 * later than the history says, once. */
+	frame = (src->have_started ? src->started : 0) + src->max_delay;
 	controls_to_values(src, controls, request_id, &v);
 	ret = o3a_delayed_controls_push(src->dc, frame, &v);
 	if (ret < 0 && ret != -EAGAIN)
@@ -347,9 +391,28 @@ int o3a_source_set_controls(o3a_source *src,
 				     "%llu",
 				     src->setup.info.id,
 				     (unsigned long long)frame);
+	if (src->have_started) {
+		struct o3a_sensor_values write;
+		uint32_t mask = 0;
+
+		o3a_delayed_controls_write_now(src->dc, &write, &mask);
+		if (mask) {
+			ret = src->backend->write(src->priv, &write, mask, err);
+			if (ret < 0)
+				return ret;
+		}
+	}
 	if (lands_on)
 		*lands_on = frame;
 	return 0;
+}
+
+int o3a_source_set_isp_params(o3a_source *src,
+			      const struct o3a_isp_params *isp, o3a_error *err)
+{
+	if (!src->backend->set_isp)
+		return 0;
+	return src->backend->set_isp(src->priv, isp, err);
 }
 
 int o3a_source_stop(o3a_source *src)

@@ -5,7 +5,7 @@
  * flags reaching the algorithms, usage errors, and `open3a process` on the
  * real raw capture in ../shared/data.
  *
- * argv: cli_test OPEN3A_BINARY SHARED_DATA_DIR
+ * argv: cli_test OPEN3A_BINARY SHARED_DATA_DIR TUNING_DIR
  */
 #include <errno.h>
 #include <math.h>
@@ -26,6 +26,7 @@
 
 static const char *open3a;
 static const char *shared_data;
+static const char *source_tuning;
 static char dir[64];
 
 /* Run a shell command; return its exit status (or -1). */
@@ -251,6 +252,26 @@ static void test_metadata_record_replay(void **state)
 	json_decref(rep);
 }
 
+/* Closed-loop replay models the camera's latency exactly: replaying a
+ * recording of a changing scene with the same tuning reproduces every
+ * recorded result; another tuning changes them. */
+static void test_closed_loop_replay(void **state)
+{
+	(void)state;
+	assert_int_equal(sh("%s capture -q -n 40 -c sim:%s/../tests/scenes/"
+			    "lux-steps.json --record %s/steps.o3a",
+			    open3a, source_tuning, dir),
+			 0);
+	assert_int_equal(sh("%s replay %s/steps.o3a --closed-loop --compare "
+			    "| tail -1 | grep -q ' 0 differ'",
+			    open3a, dir),
+			 0);
+	assert_int_equal(sh("%s replay %s/steps.o3a --closed-loop --compare "
+			    "--tuning-file %s/uncalibrated.json >/dev/null",
+			    open3a, dir, source_tuning),
+			 1);
+}
+
 /* A cut recording replays every complete frame and says where it was
  * cut; a damaged record is skipped with a message; garbage is refused. */
 static void test_damaged_recordings(void **state)
@@ -441,17 +462,20 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_capture_dng),
 		cmocka_unit_test(test_capture_raw),
 		cmocka_unit_test(test_metadata_record_replay),
+		cmocka_unit_test(test_closed_loop_replay),
 		cmocka_unit_test(test_damaged_recordings),
 		cmocka_unit_test(test_flags_reach_algorithms),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_process_real_capture),
 	};
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s OPEN3A SHARED_DATA_DIR\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s OPEN3A SHARED_DATA_DIR TUNING_DIR\n",
+			argv[0]);
 		return 2;
 	}
 	open3a = argv[1];
 	shared_data = argv[2];
+	source_tuning = argv[3];
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
