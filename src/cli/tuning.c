@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <open3a/open3a.h>
+#include <open3a/tuning.h>
 
 #include "cli.h"
 
@@ -51,6 +53,49 @@ static void check_log_fn(void *user, enum o3a_log_level level,
 		level == O3A_LOG_WARN ? "warning" : "error", message);
 }
 
+/* ---- Raspberry Pi files: what became of each entry and key ---------- */
+
+static const char *status_name(enum o3a_tuning_key_status status)
+{
+	switch (status) {
+	case O3A_TUNING_KEY_USED:
+		return "used";
+	case O3A_TUNING_KEY_UNREAD:
+		return "not read by the module";
+	case O3A_TUNING_KEY_ISP:
+		return "ISP parameter";
+	case O3A_TUNING_KEY_NOT_APPLIED:
+		return "parsed, not applied";
+	case O3A_TUNING_KEY_UNKNOWN:
+		return "unknown";
+	case O3A_TUNING_KEY_SKIPPED:
+		return "skipped";
+	}
+	return "?";
+}
+
+static void note_fn(void *user, const struct o3a_tuning_note *n)
+{
+	(void)user;
+	if (!n->key) {
+		printf("  %s (line %d): %s: %s\n", n->entry, n->line,
+		       status_name(n->status), n->detail);
+		return;
+	}
+	printf("    %-24s %s%s%s\n", n->key, status_name(n->status),
+	       n->detail[0] ? ": " : "", n->detail);
+}
+
+/* For a Raspberry Pi file, one line per entry and per key (its warnings
+ * were printed by the check already). */
+static void report_file(const char *file)
+{
+	o3a_error err = {0};
+
+	if (o3a_tuning_report(file, note_fn, NULL, NULL, NULL, &err) < 0)
+		fprintf(stderr, "%s\n", err.message);
+}
+
 /* Load one file; print "FILE: ok: modules..." or the error. */
 static int check_file(const char *file)
 {
@@ -80,6 +125,7 @@ static int check_file(const char *file)
 		       cl.warnings == 1 ? "" : "s");
 	printf("\n");
 	o3a_destroy(ctx);
+	report_file(file);
 	return 0;
 }
 
@@ -98,8 +144,48 @@ static int run_check(int argc, char **argv)
 	return status;
 }
 
+/* open3a tuning convert FILE -o OUT.json */
+static int run_convert(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	struct check_log cl = {NULL, 0};
+	o3a_error err = {0};
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!in && argv[i][0] != '-')
+			in = argv[i];
+		else
+			return cli_usage_error(&cli_cmd_tuning,
+					       "convert: unexpected '%s'",
+					       argv[i]);
+	}
+	if (!in || !out)
+		return cli_usage_error(&cli_cmd_tuning,
+				       "convert: give FILE and -o OUT.json");
+	cl.file = in;
+	if (o3a_tuning_convert(in, &json, &len, check_log_fn, &cl, &err)) {
+		fprintf(stderr, "%s\n", err.message);
+		return CLI_FAIL;
+	}
+	f = strcmp(out, "-") ? fopen(out, "w") : stdout;
+	if (!f || fwrite(json, 1, len, f) != len ||
+	    (f != stdout && fclose(f))) {
+		fprintf(stderr, "%s: %s\n", out, strerror(errno));
+		free(json);
+		return CLI_FAIL;
+	}
+	free(json);
+	return CLI_OK;
+}
+
 static const struct subcommand subcommands[] = {
 	{"check", run_check},
+	{"convert", run_convert},
 };
 
 static int run_tuning(int argc, char **argv)
@@ -117,16 +203,27 @@ static int run_tuning(int argc, char **argv)
 
 const struct cli_command cli_cmd_tuning = {
 	.name = "tuning",
-	.summary = "check tuning files",
+	.summary = "check and convert tuning files",
 	.usage =
 		"usage: open3a tuning check FILE...\n"
+		"       open3a tuning convert FILE -o OUT.json\n"
 		"\n"
 		"check: load each tuning file as the library does, create "
 		"every\n"
 		"algorithm module it names, and print the modules it will "
 		"run,\n"
 		"in order, or the error (file:line:col: json.path: message).\n"
-		"Warnings (unknown keys ...) go to stderr. Algorithm modules\n"
+		"Warnings (unknown keys ...) go to stderr. For a Raspberry Pi\n"
+		"file (libcamera's format) it then lists every entry and key:\n"
+		"used (and by which module), ISP parameter, parsed but not\n"
+		"applied, unknown, or skipped.\n"
+		"\n"
+		"convert: write FILE (Raspberry Pi or native) in open3a's "
+		"native\n"
+		"format to OUT.json (\"-\" for stdout): the modules and\n"
+		"parameters open3a runs, which load to identical results.\n"
+		"\n"
+		"Algorithm modules\n"
 		"from OPEN3A_MODULE_PATH are available as in any application.\n"
 		"\n"
 		"Exit status: 0 when every file loads, 1 when one does not,\n"

@@ -624,7 +624,7 @@ static int isp_block(struct import *im, const struct algo_spec *spec,
 		ret = note(im, spec->name, v->key, v, NULL, st,
 			   st == O3A_TUNING_KEY_ISP
 				   ? "ISP tone curve (o3a_tuning_tone_curve)"
-				   : "parsed, not applied");
+				   : NULL);
 		if (ret)
 			return ret;
 	}
