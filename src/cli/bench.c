@@ -27,6 +27,8 @@ struct bench_entry {
 static const struct bench_entry benches[] = {
 	{"memory", bench_memory},
 	{"stats", bench_stats},
+	{"process", bench_process},
+	{"isp", bench_isp},
 };
 
 /* The frame the statistics figures are for: a 12.3 MP IMX477 full frame. */

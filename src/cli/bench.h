@@ -39,5 +39,7 @@ double bench_median_ms(uint64_t *ns, unsigned n);
 
 void bench_memory(struct bench_out *out);
 void bench_stats(struct bench_out *out);
+void bench_process(struct bench_out *out);
+void bench_isp(struct bench_out *out);
 
 #endif
