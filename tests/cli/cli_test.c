@@ -366,6 +366,33 @@ static void test_flags_reach_algorithms(void **state)
 	json_decref(ev);
 }
 
+/* Ctrl-C ends a capture cleanly: exit status 0, the recording closed and
+ * replayable to its last frame, no half-written picture left behind. */
+static void test_sigint(void **state)
+{
+	char path[128];
+	json_t *rep;
+
+	(void)state;
+	assert_int_equal(sh("%s capture -q -n 0 --record %s/int.o3a -o "
+			    "%s/int#.jpg --output-every 5 & pid=$!; sleep 1; "
+			    "kill -INT $pid; wait $pid",
+			    open3a, dir, dir),
+			 0);
+	assert_int_equal(sh("%s replay %s/int.o3a --metadata %s/int.jsonl "
+			    "2>%s/int.err",
+			    open3a, dir, dir, dir),
+			 0);
+	assert_int_equal(sh("test ! -s %s/int.err", dir), 0);
+	snprintf(path, sizeof(path), "%s/int.jsonl", dir);
+	rep = read_lines(path);
+	print_message("interrupted capture: %zu frames recorded\n",
+		      json_array_size(rep));
+	assert_true(json_array_size(rep) > 5);
+	json_decref(rep);
+	assert_int_equal(sh("ls %s | grep -q tmp", dir), 1);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -465,6 +492,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_closed_loop_replay),
 		cmocka_unit_test(test_damaged_recordings),
 		cmocka_unit_test(test_flags_reach_algorithms),
+		cmocka_unit_test(test_sigint),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_process_real_capture),
 	};
