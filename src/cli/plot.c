@@ -184,8 +184,8 @@ int cli_plot_write(struct cli_plot *p, const char *path)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	draw_panel(cr, p, 0, "ExposureTime (us)", exposure, 1);
-	draw_panel(cr, p, 1, "AnalogueGain (blue), DigitalGain (orange)",
-		   gains, 2);
+	draw_panel(cr, p, 1, "AnalogueGain (blue), DigitalGain (orange)", gains,
+		   2);
 	draw_panel(cr, p, 2, "ColourTemperature (K)", ct, 1);
 	draw_panel(cr, p, 3, "Lux", lux, 1);
 	snprintf(frames, sizeof(frames), "frames %.0f to %.0f", p->x[0],
