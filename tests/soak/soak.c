@@ -578,8 +578,7 @@ int main(int argc, char **argv)
 	if (!s || parse(argc, argv, &s->opt))
 		return 2;
 	s->rng = s->opt.seed;
-	s->rss_start_frame =
-		s->opt.frames >= 100000 ? 10000 : s->opt.frames / 10;
+	s->rss_start_frame = s->opt.frames >= 20000 ? 10000 : s->opt.frames / 2;
 	if (setup(s, &controls))
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
