@@ -116,7 +116,8 @@ struct o3a_sim_truth {
  * @raw: its pixels, valid until o3a_source_release().
  * @sequence: frame number from the driver (gaps mean dropped frames).
  * @timestamp_ns: start-of-exposure time (CLOCK_MONOTONIC), 0 if unknown.
- * @in_effect: sensor controls in effect for it (from delayed controls).
+ * @in_effect: sensor controls in effect for it (from delayed controls;
+ *             from the request metadata with libcamera).
  * @has_truth, @truth: simulator ground truth (sim only).
  * @buffer: the source's buffer index (internal).
  */
@@ -132,7 +133,8 @@ struct o3a_source_frame {
 
 /**
  * o3a_source_list() - call @cb for every camera found: the virtual one
- * ("sim") first, then V4L2 devices. The info passed is valid during the
+ * ("sim") first, then V4L2 devices, then libcamera's cameras
+ * ("libcamera:N", when built with libcamera). The info passed is valid during the
  * call only.
  * Return: the number of cameras, or a negative errno.
  */
@@ -142,8 +144,9 @@ O3A_API int o3a_source_list(void (*cb)(void *user,
 
 /**
  * o3a_source_open() - open a camera.
- * @id: "sim", "sim:SCENE.json", "/dev/videoN", "/dev/mediaN", or a
- *      decimal index into o3a_source_list()'s order.
+ * @id: "sim", "sim:SCENE.json", "/dev/videoN", "/dev/mediaN",
+ *      "libcamera:N" (N'th camera of libcamera's CameraManager, when built
+ *      with libcamera), or a decimal index into o3a_source_list()'s order.
  * @cfg: options, or NULL for defaults; not kept.
  *
  * Return: the source (o3a_source_close()), or NULL with @err: -ENOENT no
@@ -197,6 +200,18 @@ O3A_API int o3a_source_set_controls(o3a_source *src,
 				    const struct o3a_sensor_controls *controls,
 				    uint64_t request_id, uint64_t *lands_on,
 				    o3a_error *err);
+
+/**
+ * o3a_source_set_isp_params() - hand the ISP parameters o3a_process()
+ * decided (colour gains ...) to a source whose camera stack has its own
+ * ISP (libcamera: sent as ColourGains with the next requests). Sources
+ * without one (sim, V4L2) ignore them: the application renders the raw
+ * frames with its own ISP. Call it next to o3a_source_set_controls().
+ * Return: 0 or a negative errno with @err.
+ */
+O3A_API int o3a_source_set_isp_params(o3a_source *src,
+				      const struct o3a_isp_params *isp,
+				      o3a_error *err);
 
 /** o3a_source_stop() - stop streaming; buffers are returned. */
 O3A_API int o3a_source_stop(o3a_source *src);

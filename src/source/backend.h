@@ -11,6 +11,13 @@
  * written during frame F with a control delay of d takes effect on frame
  * F + d (libcamera's convention). A real sensor does this by itself; the
  * virtual sensor must model exactly this.
+ *
+ * Backends on top of a camera stack that has its own delayed controls
+ * (libcamera) set O3A_SOURCE_BACKEND_OWN_DELAYS: the dispatcher then keeps
+ * no delayed controls for them and calls neither write() nor the timing
+ * above; it hands the controls over as decided (microseconds, linear gains)
+ * with submit(), and dequeue() fills frame->in_effect itself from what the
+ * stack reports was in effect for that frame.
  */
 #ifndef O3A_SOURCE_BACKEND_H
 #define O3A_SOURCE_BACKEND_H
@@ -58,6 +65,26 @@ struct o3a_source_backend {
 	int (*stop)(void *priv);
 	/* Stop if needed, restore controls, free. */
 	void (*close)(void *priv);
+
+	/* Fields below are optional (zero in backends that do not need them:
+	 * sim and v4l2). */
+	uint32_t flags; /* O3A_SOURCE_BACKEND_* */
+	/*
+	 * OWN_DELAYS only: the controls to send with the next request(s)
+	 * until replaced; called before start() with the initial controls
+	 * (request_id 0) and after each processed frame. @lands_on receives
+	 * the backend's estimate of the first frame they can reach.
+	 */
+	int (*submit)(void *priv, const struct o3a_sensor_controls *controls,
+		      uint64_t request_id, uint64_t *lands_on, o3a_error *err);
+	/* Optional: ISP parameters (colour gains ...) for backends that drive
+	 * an ISP; others leave it NULL (the application renders itself). */
+	int (*set_isp)(void *priv, const struct o3a_isp_params *isp,
+		       o3a_error *err);
 };
+
+/* The backend has its own delayed controls and fills frame->in_effect in
+ * dequeue() (see the top of this file). */
+#define O3A_SOURCE_BACKEND_OWN_DELAYS (1u << 0)
 
 #endif
