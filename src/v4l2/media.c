@@ -18,6 +18,17 @@
 
 #include "v4l2/v4l2.h"
 
+/*
+ * MEDIA_LNK_FL_LINK_TYPE is (0xf << 28) in linux/media.h: a signed int
+ * overflow (UBSan says so). The same mask, unsigned.
+ */
+#define LINK_TYPE_MASK 0xf0000000u
+
+static uint32_t link_type(const struct media_v2_link *link)
+{
+	return link->flags & LINK_TYPE_MASK;
+}
+
 struct topology {
 	struct media_v2_topology t;
 	struct media_v2_entity *entities;
@@ -95,8 +106,7 @@ entity_interface(const struct topology *topo, uint32_t entity, uint32_t type)
 	for (uint32_t l = 0; l < topo->t.num_links; l++) {
 		const struct media_v2_link *link = &topo->links[l];
 
-		if ((link->flags & MEDIA_LNK_FL_LINK_TYPE) !=
-			    MEDIA_LNK_FL_INTERFACE_LINK ||
+		if (link_type(link) != MEDIA_LNK_FL_INTERFACE_LINK ||
 		    link->sink_id != entity)
 			continue;
 		for (uint32_t i = 0; i < topo->t.num_interfaces; i++)
@@ -134,8 +144,7 @@ find_capture(const struct topology *topo, uint32_t sensor)
 			const struct media_v2_pad *src, *sink;
 			bool seen = false;
 
-			if ((link->flags & MEDIA_LNK_FL_LINK_TYPE) !=
-			    MEDIA_LNK_FL_DATA_LINK)
+			if (link_type(link) != MEDIA_LNK_FL_DATA_LINK)
 				continue;
 			src = pad_by_id(topo, link->source_id);
 			sink = pad_by_id(topo, link->sink_id);
@@ -231,8 +240,7 @@ static void find_peers(const struct topology *topo, uint32_t sensor,
 		const struct media_v2_interface *intf;
 		const struct media_v2_pad *src, *sink;
 
-		if ((link->flags & MEDIA_LNK_FL_LINK_TYPE) !=
-			    MEDIA_LNK_FL_DATA_LINK ||
+		if (link_type(link) != MEDIA_LNK_FL_DATA_LINK ||
 		    !(link->flags & MEDIA_LNK_FL_ENABLED))
 			continue;
 		src = pad_by_id(topo, link->source_id);
