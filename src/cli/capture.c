@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <open3a/display.h>
 #include <open3a/image.h>
 #include <open3a/isp.h>
 #include <open3a/recording.h>
@@ -96,6 +97,12 @@ struct capture {
 	o3a_recording_writer *rec;
 	o3a_isp *isp;
 	uint8_t *rgb;
+	o3a_display *disp;
+	o3a_isp *disp_isp;
+	uint8_t *xrgb;
+	uint32_t xrgb_w, xrgb_h;
+	struct timespec disp_last;
+	int64_t disp_period_ns;
 	uint32_t index;
 	int failed;
 	struct timespec last;
@@ -590,6 +597,72 @@ static void status_line(struct capture *c, const struct cli_loop_frame *f)
 		awb >= 0 && awb < 3 ? states[awb] : "-", c->fps);
 }
 
+/*
+ * --display: the display is opened on the first frame (the camera is
+ * known to work by then), frames go through a half-size XRGB8888 ISP
+ * rendering with the parameters decided for them. A frame arriving less
+ * than a refresh period after the last one shown is not rendered: the
+ * loop is never held back by the display.
+ */
+static int open_display(struct capture *c, const struct o3a_raw_frame *raw)
+{
+	struct o3a_isp_config ic = {.width = raw->width,
+				    .height = raw->height,
+				    .fourcc = raw->fourcc,
+				    .half_size = 1,
+				    .output = O3A_ISP_XRGB8888};
+	struct o3a_display_info info;
+	o3a_error err = {0};
+
+	c->disp = o3a_display_open(NULL, &err);
+	if (c->disp)
+		c->disp_isp = o3a_isp_create(&ic, &err);
+	if (!c->disp_isp) {
+		fprintf(stderr, "open3a capture: --display: %s\n", err.message);
+		return -1;
+	}
+	o3a_isp_output_size(c->disp_isp, &c->xrgb_w, &c->xrgb_h);
+	c->xrgb = malloc((size_t)c->xrgb_w * c->xrgb_h * 4);
+	if (!c->xrgb) {
+		fprintf(stderr, "open3a capture: --display: no memory\n");
+		return -1;
+	}
+	o3a_display_get_info(c->disp, &info);
+	c->disp_period_ns =
+		info.refresh_mhz ? (int64_t)(1e12 / info.refresh_mhz) : 0;
+	if (!c->quiet)
+		fprintf(stderr, "open3a capture: display %s %s %ux%u %.2f Hz\n",
+			info.device, info.connector, info.width, info.height,
+			info.refresh_mhz / 1000.0);
+	return 0;
+}
+
+static int show_frame(struct capture *c, const struct cli_loop_frame *f)
+{
+	const struct o3a_raw_frame *raw = &f->frame->raw;
+	o3a_error err = {0};
+	struct timespec now;
+
+	if (!c->disp && open_display(c, raw) < 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (c->index > 0 &&
+	    (int64_t)(now.tv_sec - c->disp_last.tv_sec) * 1000000000 +
+			    (now.tv_nsec - c->disp_last.tv_nsec) <
+		    c->disp_period_ns)
+		return 0;
+	c->disp_last = now;
+	o3a_isp_set_params(c->disp_isp, &f->result->isp);
+	if (o3a_isp_render(c->disp_isp, raw, c->xrgb, (size_t)c->xrgb_w * 4,
+			   &err) < 0 ||
+	    o3a_display_show(c->disp, c->xrgb, c->xrgb_w, c->xrgb_h,
+			     (size_t)c->xrgb_w * 4, &err) < 0) {
+		fprintf(stderr, "open3a capture: --display: %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
 static int on_frame(void *user, const struct cli_loop_frame *f)
 {
 	struct capture *c = user;
@@ -601,6 +674,10 @@ static int on_frame(void *user, const struct cli_loop_frame *f)
 		return -EIO;
 	}
 	if (c->output && c->index % c->every == 0 && write_picture(c, f) < 0) {
+		c->failed = 1;
+		return -EIO;
+	}
+	if (c->display && show_frame(c, f) < 0) {
 		c->failed = 1;
 		return -EIO;
 	}
@@ -643,11 +720,6 @@ static int run(int argc, char **argv)
 	if (ret) {
 		o3a_controls_destroy(c.controls);
 		return ret < 0 ? CLI_OK : ret;
-	}
-	if (c.display) {
-		fprintf(stderr, "open3a capture: --display: KMS display is not "
-				"built into this version yet\n");
-		goto out;
 	}
 	if (c.bits && c.camera && strncmp(c.camera, "sim", 3))
 		fprintf(stderr, "open3a capture: --mode bits are only used by "
@@ -697,6 +769,9 @@ out:
 	o3a_recording_writer_close(c.rec, NULL);
 	o3a_isp_destroy(c.isp);
 	free(c.rgb);
+	o3a_display_close(c.disp);
+	o3a_isp_destroy(c.disp_isp);
+	free(c.xrgb);
 	o3a_controls_destroy(c.controls);
 	return status;
 }
