@@ -39,7 +39,7 @@ check version 0 "$open3a" --version
 }
 check help 0 "$open3a" --help
 has help out "usage: open3a COMMAND"
-has help out "  tuning     check tuning files"
+has help out "  tuning     check and convert tuning files"
 check h 0 "$open3a" -h
 check noargs 2 "$open3a"
 has noargs err "usage: open3a COMMAND"
