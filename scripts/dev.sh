@@ -6,10 +6,12 @@
 #                                          camera (or the camera given with -c)
 #   scripts/dev.sh test                    build with --werror and run every
 #                                          meson suite, then again under
-#                                          ASan+UBSan
+#                                          ASan+UBSan, then each fuzz
+#                                          target for 60 s
 #   scripts/dev.sh deps                    only install the dependencies
 #
-# Build directories: build/ (normal) and build-asan/ (sanitizers).
+# Build directories: build/ (normal), build-asan/ (sanitizers) and
+# build-fuzz/ (clang, libFuzzer).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -100,9 +102,11 @@ test)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \
 		--no-suite vm --no-suite valgrind
+	# libFuzzer targets (clang, ASan+UBSan), each 60 s from its corpus
+	tests/fuzz/run --build-dir build-fuzz --seconds 60
 	;;
 *)
-	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
