@@ -50,7 +50,7 @@ struct number_key {
 /* Scalar keys: name, field, default, range. Sources in the README. */
 static const struct number_key number_keys[] = {
 	{"speed", CFG(speed), 0.05, 0.0, 1.0},			  /* RPi */
-	{"delta_limit", CFG(delta_limit), 0.2, 1e-6, 10.0},	  /* RPi */
+	{"delta_limit", CFG(delta_limit), 0.05, 1e-6, 10.0},	  /* RPi */
 	{"transverse_pos", CFG(transverse_pos), 0.01, 1e-6, 0.5}, /* RPi */
 	{"transverse_neg", CFG(transverse_neg), 0.01, 1e-6, 0.5}, /* RPi */
 	{"sensitivity_r", CFG(sensitivity_r), 1.0, 0.01, 100.0},  /* RPi */
@@ -67,6 +67,10 @@ static const struct number_key number_keys[] = {
 	{"reference_regions", CFG(reference_regions), 0.0, 0.0, 65536.0},
 	{"default_ct", CFG(default_ct), DEFAULT_CT_K, 1000.0, 100000.0},
 	{"convergence_threshold", CFG(convergence_threshold), 0.01, 0.0, 1.0},
+	/* ours (awb_search.c: compute_votes, neutral_point) */
+	{"colour_cap", CFG(colour_cap), 0.0625, 0.0, 1.0},
+	{"bright_power", CFG(bright_power), 2.0, 0.0, 8.0},
+	{"neutral_limit", CFG(neutral_limit), 0.01, 0.0, 1.0},
 };
 
 static int parse_numbers(struct awb_config *cfg, const o3a_json *node,

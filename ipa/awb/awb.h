@@ -39,10 +39,12 @@ struct awb_mode {
 /* Moments of the zones that fell into one chromaticity bin. */
 struct awb_bin {
 	double n;
-	double sr;  /* sum of r/g */
-	double sb;  /* sum of b/g */
-	double srr; /* sum of (r/g)^2 */
-	double sbb; /* sum of (b/g)^2 */
+	double sr;   /* sum of r/g */
+	double sb;   /* sum of b/g */
+	double srr;  /* sum of (r/g)^2 */
+	double sbb;  /* sum of (b/g)^2 */
+	double gmax; /* the brightest zone's mean green (raw units) */
+	double w;    /* vote of each of its zones (awb_search.c: votes) */
 };
 
 /* One usable zone, kept for grey world. */
@@ -83,6 +85,9 @@ struct awb_config {
 	double bias_ct;
 	double reference_regions;
 	double default_ct;
+	double colour_cap;    /* share of the usable zones a bin votes with */
+	double bright_power;  /* votes grow as (brightest green)^this */
+	double neutral_limit; /* white point from bins within this delta2 */
 };
 
 /* The search grid, precomputed at create. */
@@ -114,8 +119,9 @@ struct awb_scratch {
 	/* the interpolated prior at the grid points, for this frame */
 	double prior[AWB_GRID_MAX];
 	double cost[AWB_GRID_MAX];
-	double weight;	/* of the data term: see awb_search.c */
-	double prior_w; /* interpolation between two prior levels */
+	double weight;	   /* of the data term: see awb_search.c */
+	double data_scale; /* data term: weight / (sum of votes), see votes */
+	double prior_w;	   /* interpolation between two prior levels */
 	uint32_t prior_i0;
 	uint32_t prior_i1;
 };

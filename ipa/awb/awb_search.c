@@ -163,7 +163,8 @@ void o3a_awb_grid_init(struct awb_priv *p)
 
 /* ---- Statistics -------------------------------------------------------- */
 
-static void bin_add(struct awb_priv *p, double r, double b, double n)
+static void bin_add(struct awb_priv *p, double r, double b, double n,
+		    double gmax)
 {
 	struct awb_grid *g = &p->grid;
 	struct awb_scratch *s = &p->s;
@@ -191,6 +192,7 @@ static void bin_add(struct awb_priv *p, double r, double b, double n)
 	bin->sb += n * b;
 	bin->srr += n * r * r;
 	bin->sbb += n * b * b;
+	bin->gmax = fmax(bin->gmax, gmax);
 	s->n_binned += (uint32_t)n;
 }
 
@@ -198,6 +200,7 @@ static void bin_add(struct awb_priv *p, double r, double b, double n)
 struct run {
 	uint32_t slot;
 	double n, sr, sb, srr, sbb;
+	float gmax;
 };
 
 static void run_flush(struct awb_priv *p, struct run *run)
@@ -221,6 +224,8 @@ static void run_flush(struct awb_priv *p, struct run *run)
 	bin->sb += run->sb;
 	bin->srr += run->srr;
 	bin->sbb += run->sbb;
+	if (run->gmax > bin->gmax)
+		bin->gmax = run->gmax;
 	s->n_binned += (uint32_t)run->n;
 	memset(run, 0, sizeof(*run));
 }
@@ -232,7 +237,7 @@ static void run_flush(struct awb_priv *p, struct run *run)
  * not wait on each other through memory.
  */
 static inline void bin_zone(struct awb_priv *p, struct run *run, float r,
-			    float b)
+			    float b, float y)
 {
 	const struct awb_grid *g = &p->grid;
 	uint32_t ri = (float_bits(r) - g->r_bits_lo) >> g->shift;
@@ -249,6 +254,7 @@ static inline void bin_zone(struct awb_priv *p, struct run *run, float r,
 		run->slot = slot;
 	}
 	run->n += 1.0;
+	run->gmax = y > run->gmax ? y : run->gmax;
 	run->sr += dr;
 	run->sb += db;
 	run->srr += dr * dr;
@@ -299,7 +305,8 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats,
 		if (bin) {
 			/* the search needs the bins only */
 			bin_zone(p, &run, sr * (float)(int64_t)z->r * inv,
-				 sb * (float)(int64_t)z->b * inv);
+				 sb * (float)(int64_t)z->b * inv,
+				 (float)g / (float)c);
 			s->n_usable++;
 			continue;
 		}
@@ -314,7 +321,55 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats,
 
 /* ---- The Bayesian search ---------------------------------------------- */
 
-/* Sum of clamped delta2 for white point gains (gr, gb), in cost units. */
+/*
+ * The votes: how much each bin's zones count. A zone's clamped delta2
+ * counts w times, w = v / n for a bin of n zones with the vote
+ *     v = min(n, colour_cap * usable zones) * (gmax / brightest)^bright_power
+ * so that
+ *  - a colour that covers much of the frame does not outvote the rest by
+ *    its area alone: past a share of the zones (colour_cap) a bin's vote
+ *    stops growing, and zones of one surface fall into one bin or two;
+ *  - of two colours that could each be the white, the one with the
+ *    brighter zones counts more (white-patch reasoning: the brightest
+ *    surfaces of a scene are more often the whitest; a bin's brightness is
+ *    its brightest zone's, so that a grey seen at several levels counts
+ *    as its brightest part).
+ * A grey scene (one bin, or a few of equal brightness) weighs exactly as
+ * before. The data term is then weight * sum(w * clamped delta2) / V with
+ * V the sum of the votes scaled by the zones binned, n_total / n_binned,
+ * so that, as in the reference, the prior counts for more when fewer of the
+ * zones come near the curve.
+ */
+static void compute_votes(struct awb_priv *p, double n_total)
+{
+	const struct awb_config *cfg = &p->cfg;
+	struct awb_scratch *s = &p->s;
+	double cap = fmax(1.0, cfg->colour_cap * s->n_usable), gref = 0;
+	double votes = 0, binned = 0;
+	uint32_t i;
+
+	for (i = 0; i < s->n_bins; i++)
+		gref = fmax(gref, s->bins[i].gmax);
+	for (i = 0; i < s->n_bins; i++) {
+		struct awb_bin *x = &s->bins[i];
+		double f = gref > 0 ? fmin(1.0, x->gmax / gref) : 1.0;
+		double v = fmin(x->n, cap);
+
+		if (cfg->bright_power == 2.0)
+			v *= f * f;
+		else if (cfg->bright_power != 0.0)
+			v *= pow(f, cfg->bright_power);
+		x->w = v / x->n;
+		votes += v;
+		binned += x->n;
+	}
+	s->data_scale = votes > 0 && n_total > 0
+				? s->weight * binned / (votes * n_total)
+				: 0.0;
+}
+
+/* Sum of voted, clamped delta2 for white point gains (gr, gb), in cost
+ * units. */
 static double data_cost(const struct awb_priv *p, double gr, double gb,
 			double n_total)
 {
@@ -323,9 +378,10 @@ static double data_cost(const struct awb_priv *p, double gr, double gb,
 	double lim = cfg->delta_limit;
 	double wr1 = 1.0 + cfg->whitepoint_r, wb1 = 1.0 + cfg->whitepoint_b;
 	double k0 = wr1 * wr1 + wb1 * wb1;
-	double a = 0, c = 0, out = n_total - s->n_binned;
+	double a = 0, c = 0;
 	uint32_t i;
 
+	(void)n_total;
 	/* Two accumulators so that the adds need not wait on each other. */
 	for (i = 0; i + 1 < s->n_bins; i += 2) {
 		const struct awb_bin *x = &s->bins[i], *y = &s->bins[i + 1];
@@ -334,17 +390,17 @@ static double data_cost(const struct awb_priv *p, double gr, double gb,
 		double dy = gr * (gr * y->srr - 2.0 * wr1 * y->sr) +
 			    gb * (gb * y->sbb - 2.0 * wb1 * y->sb) + y->n * k0;
 
-		a += dx < x->n * lim ? dx : x->n * lim;
-		c += dy < y->n * lim ? dy : y->n * lim;
+		a += x->w * (dx < x->n * lim ? dx : x->n * lim);
+		c += y->w * (dy < y->n * lim ? dy : y->n * lim);
 	}
 	if (i < s->n_bins) {
 		const struct awb_bin *x = &s->bins[i];
 		double dx = gr * (gr * x->srr - 2.0 * wr1 * x->sr) +
 			    gb * (gb * x->sbb - 2.0 * wb1 * x->sb) + x->n * k0;
 
-		a += dx < x->n * lim ? dx : x->n * lim;
+		a += x->w * (dx < x->n * lim ? dx : x->n * lim);
 	}
-	return p->s.weight * (a + c + out * lim) / n_total;
+	return s->data_scale * (a + c);
 }
 
 static double prior_at(const struct awb_priv *p, double t)
@@ -556,10 +612,10 @@ static bool data_optimum(const struct awb_priv *p, double t, double *r,
 
 		if (dx >= x->n * cfg->delta_limit)
 			continue;
-		sr += x->sr;
-		srr += x->srr;
-		sb += x->sb;
-		sbb += x->sbb;
+		sr += x->w * x->sr;
+		srr += x->w * x->srr;
+		sb += x->w * x->sb;
+		sbb += x->w * x->sbb;
 	}
 	if (sr <= 0 || sb <= 0)
 		return false;
@@ -568,6 +624,58 @@ static bool data_optimum(const struct awb_priv *p, double t, double *r,
 	*srr_out = srr;
 	*sbb_out = sbb;
 	return true;
+}
+
+/*
+ * The white point of the zones that look neutral under the white point
+ * (*r, *b) the search found: the voted closed-form optimum of the bins
+ * whose mean delta2 is under neutral_limit, twice (the second time with the
+ * bins near the first result). Only its offset across the curve (along the
+ * normal (nr, nb)) is taken: along the curve the search has weighed the
+ * data against the prior, and that stays; across it the band
+ * (transverse_pos/neg) bounds where the search looked, and the zones that
+ * the band's best point makes nearly grey say where their white really is
+ * (a tint beyond the band, or a module whose sensitivities differ from the
+ * tuning's) -- at most sqrt(neutral_limit) away, relative. Unchanged when
+ * no bin is that near.
+ */
+static void neutral_point(const struct awb_priv *p, double nr, double nb,
+			  double *r, double *b)
+{
+	const struct awb_config *cfg = &p->cfg;
+	const struct awb_scratch *s = &p->s;
+	double wr1 = 1.0 + cfg->whitepoint_r, wb1 = 1.0 + cfg->whitepoint_b;
+	double k0 = wr1 * wr1 + wb1 * wb1, lim = cfg->neutral_limit;
+	double r0 = *r, b0 = *b, qr = *r, qb = *b, x;
+	uint32_t i;
+
+	if (lim <= 0)
+		return;
+	for (int round = 0; round < 2; round++) {
+		double gr = 1.0 / qr, gb = 1.0 / qb;
+		double sr = 0, srr = 0, sb = 0, sbb = 0;
+
+		for (i = 0; i < s->n_bins; i++) {
+			const struct awb_bin *z = &s->bins[i];
+			double dz = gr * (gr * z->srr - 2.0 * wr1 * z->sr) +
+				    gb * (gb * z->sbb - 2.0 * wb1 * z->sb) +
+				    z->n * k0;
+
+			if (dz >= z->n * lim)
+				continue;
+			sr += z->w * z->sr;
+			srr += z->w * z->srr;
+			sb += z->w * z->sb;
+			sbb += z->w * z->sbb;
+		}
+		if (sr <= 0 || sb <= 0)
+			break;
+		qr = srr / (wr1 * sr);
+		qb = sbb / (wb1 * sb);
+	}
+	x = (qr - r0) * nr + (qb - b0) * nb;
+	*r = r0 + x * nr;
+	*b = b0 + x * nb;
 }
 
 static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
@@ -584,13 +692,28 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 		double n_bias = floor(cfg->bias_proportion * p->s.n_usable);
 
 		if (n_bias >= 1) {
+			double gmax = 0;
+
+			/* as bright as the brightest zone */
+			for (uint32_t i = 0; i < p->s.n_bins; i++)
+				gmax = fmax(gmax, p->s.bins[i].gmax);
 			o3a_awb_curve_point(cfg, cfg->bias_ct, &r, &b);
-			bin_add(p, r, b, n_bias);
+			bin_add(p, r, b, n_bias, gmax);
 			n_total += n_bias;
 		}
 	}
+	compute_votes(p, n_total);
 	select_prior(p, lux);
 	t = coarse_search(p, lo, hi, n_total);
+	if (t < 0 &&
+	    (lo > cfg->ct_r.x[0] || hi < cfg->ct_r.x[cfg->ct_r.n - 1])) {
+		/* Nothing near the mode's range: if the scene's white is
+		 * elsewhere on the curve, the mode's end nearest to it. */
+		t = coarse_search(p, cfg->ct_r.x[0],
+				  cfg->ct_r.x[cfg->ct_r.n - 1], n_total);
+		if (t >= 0)
+			t = fmax(lo, fmin(hi, t));
+	}
 	if (t < 0)
 		return AWB_OUTCOME_FLAT;
 
@@ -605,7 +728,7 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 	if (data_optimum(p, t, &r, &b, &srr, &sbb)) {
 		/* To first order in the white point the data cost is a
 		 * weighted distance to (r, b): sum r^2 (r' - r)^2 / r^4 ... */
-		double k = p->s.weight / n_total;
+		double k = p->s.data_scale;
 
 		o3a_awb_project(p, r, b, k * srr / (r * r * r * r),
 				k * sbb / (b * b * b * b), lo, hi, true, &t,
@@ -622,6 +745,7 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 	o3a_awb_curve_point(cfg, t, &r, &b);
 	r += d * nr;
 	b += d * nb;
+	neutral_point(p, nr, nb, &r, &b);
 	/* Report the CT from which that white point is reached along the
 	 * normal, the nearest such (where the curve bends, two may). */
 	o3a_awb_project(p, r, b, 1.0, 1.0, lo, hi, false, &t, &d);
