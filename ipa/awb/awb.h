@@ -121,7 +121,9 @@ struct awb_scratch {
 	double cost[AWB_GRID_MAX];
 	double weight;	   /* of the data term: see awb_search.c */
 	double data_scale; /* data term: weight / (sum of votes), see votes */
-	double prior_w;	   /* interpolation between two prior levels */
+	double tneg;	   /* this frame's band (widen_band) */
+	double tpos;
+	double prior_w; /* interpolation between two prior levels */
 	uint32_t prior_i0;
 	uint32_t prior_i1;
 };

@@ -321,6 +321,10 @@ static void collect_zones(struct awb_priv *p, const struct o3a_stats *stats,
 
 /* ---- The Bayesian search ---------------------------------------------- */
 
+static void project_band(const struct awb_priv *p, double r, double b,
+			 double wr, double wb, double lo, double hi, bool prior,
+			 const double band[2], double *t_out, double *d_out);
+
 /*
  * The votes: how much each bin's zones count. A zone's clamped delta2
  * counts w times, w = v / n for a bin of n zones with the vote
@@ -558,19 +562,18 @@ static double along_search(const struct awb_priv *p, double t, double step,
 	return parabola_min(x[m - 1], y[m - 1], x[m], y[m], x[m + 1], y[m + 1]);
 }
 
-/* Across the curve at t, from -transverse_neg to +transverse_pos. */
+/* Across the curve at t, over this frame's band (-tneg .. +tpos). */
 static double transverse_search(const struct awb_priv *p, double t, double nr,
 				double nb, double n_total)
 {
-	const struct awb_config *cfg = &p->cfg;
-	double range = cfg->transverse_neg + cfg->transverse_pos;
+	double range = p->s.tneg + p->s.tpos;
 	double x[12], y[12];
 	/* a step about every 0.01 in r/g, b/g, 3 to 12 (the reference's) */
 	int n = (int)floor(range * 100 + 0.5) + 1, i, best = 0, m;
 
 	n = n < 3 ? 3 : (n > 12 ? 12 : n);
 	for (i = 0; i < n; i++) {
-		x[i] = -cfg->transverse_neg + range * i / (n - 1);
+		x[i] = -p->s.tneg + range * i / (n - 1);
 		y[i] = point_cost(p, t, x[i], nr, nb, n_total);
 		if (y[i] < y[best])
 			best = i;
@@ -628,31 +631,23 @@ static bool data_optimum(const struct awb_priv *p, double t, double *r,
 
 /*
  * The white point of the zones that look neutral under the white point
- * (*r, *b) the search found: the voted closed-form optimum of the bins
- * whose mean delta2 is under neutral_limit, twice (the second time with the
- * bins near the first result). Only its offset across the curve (along the
- * normal (nr, nb)) is taken: along the curve the search has weighed the
- * data against the prior, and that stays; across it the band
- * (transverse_pos/neg) bounds where the search looked, and the zones that
- * the band's best point makes nearly grey say where their white really is
- * (a tint beyond the band, or a module whose sensitivities differ from the
- * tuning's) -- at most sqrt(neutral_limit) away, relative. Unchanged when
- * no bin is that near.
+ * (*r, *b): the voted closed-form optimum of the bins whose mean delta2 is
+ * under neutral_limit, twice (the second time with the bins near the first
+ * result). False, and (*r, *b) unchanged, when no bin is that near.
  */
-static void neutral_point(const struct awb_priv *p, double nr, double nb,
-			  double *r, double *b)
+static bool neutral_point(const struct awb_priv *p, double *r, double *b)
 {
 	const struct awb_config *cfg = &p->cfg;
 	const struct awb_scratch *s = &p->s;
 	double wr1 = 1.0 + cfg->whitepoint_r, wb1 = 1.0 + cfg->whitepoint_b;
 	double k0 = wr1 * wr1 + wb1 * wb1, lim = cfg->neutral_limit;
-	double r0 = *r, b0 = *b, qr = *r, qb = *b, x;
+	bool found = false;
 	uint32_t i;
 
 	if (lim <= 0)
-		return;
+		return false;
 	for (int round = 0; round < 2; round++) {
-		double gr = 1.0 / qr, gb = 1.0 / qb;
+		double gr = 1.0 / *r, gb = 1.0 / *b;
 		double sr = 0, srr = 0, sb = 0, sbb = 0;
 
 		for (i = 0; i < s->n_bins; i++) {
@@ -670,20 +665,85 @@ static void neutral_point(const struct awb_priv *p, double nr, double nb,
 		}
 		if (sr <= 0 || sb <= 0)
 			break;
-		qr = srr / (wr1 * sr);
-		qb = sbb / (wb1 * sb);
+		*r = srr / (wr1 * sr);
+		*b = sbb / (wb1 * sb);
+		found = true;
 	}
-	x = (qr - r0) * nr + (qb - b0) * nb;
-	*r = r0 + x * nr;
-	*b = b0 + x * nb;
+	return found;
+}
+
+/*
+ * This frame's band. The tuning's transverse_pos/neg bound where an
+ * illuminant may lie across the curve; when the zones that the coarse
+ * result makes nearly grey (neutral_point) have their white beyond it (a
+ * tint a little beyond the band, or a module whose sensitivities differ
+ * from the tuning's), the band reaches out to them -- by at most what
+ * neutral_limit lets a zone be from the coarse result. Along the curve
+ * nothing changes: the fine search still weighs the data against the
+ * prior there.
+ */
+static void widen_band(struct awb_priv *p, double t, double d, double lo,
+		       double hi)
+{
+	const struct awb_config *cfg = &p->cfg;
+	struct awb_scratch *s = &p->s;
+	const double open[2] = {1.0, 1.0};
+	double r, b, nr, nb, tq, x;
+
+	o3a_awb_curve_point(cfg, t, &r, &b);
+	curve_normal(cfg, t, &nr, &nb);
+	r += d * nr;
+	b += d * nb;
+	if (!neutral_point(p, &r, &b))
+		return;
+	project_band(p, r, b, 1.0, 1.0, lo, hi, false, open, &tq, &x);
+	if (x > s->tpos)
+		s->tpos = x;
+	if (-x > s->tneg)
+		s->tneg = -x;
+}
+
+/*
+ * The gains: those of the white point of the zones that the search's
+ * result (*r, *b) makes nearly grey (neutral_point), kept within the mode's
+ * CT range and this frame's band; the search's own white point when no zone
+ * is that near. The CT reported stays the search's: there the prior has its
+ * say (it keeps the CT, and the colour matrix chosen by it, steady where the
+ * curve is flat), while the gains are what makes the scene's neutral
+ * surfaces grey. On a grey scene the two agree.
+ */
+static void gains_point(const struct awb_priv *p, double lo, double hi,
+			double *r, double *b)
+{
+	const struct awb_config *cfg = &p->cfg;
+	const double band[2] = {p->s.tneg, p->s.tpos};
+	double qr = *r, qb = *b, t, x, nr, nb;
+
+	if (!neutral_point(p, &qr, &qb))
+		return;
+	project_band(p, qr, qb, 1.0, 1.0, lo, hi, false, band, &t, &x);
+	if ((t > lo || lo <= cfg->ct_r.x[0]) &&
+	    (t < hi || hi >= cfg->ct_r.x[cfg->ct_r.n - 1])) {
+		/* within the mode (past an end of the curve is fine: the
+		 * illuminant may be beyond its calibration) */
+		*r = qr;
+		*b = qb;
+		return;
+	}
+	o3a_awb_curve_point(cfg, t, r, b);
+	curve_normal(cfg, t, &nr, &nb);
+	*r += x * nr;
+	*b += x * nb;
 }
 
 static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 			struct awb_estimate *out)
 {
 	const struct awb_config *cfg = &p->cfg;
-	double n_total, t, step, nr, nb, d, r, b, srr, sbb;
+	double n_total, t, step, nr, nb, d, r, b, srr, sbb, band[2];
 
+	p->s.tneg = cfg->transverse_neg;
+	p->s.tpos = cfg->transverse_pos;
 	/* Bias samples: a share of the zones at bias_ct, so that the search
 	 * leans there when the scene says little (the reference's
 	 * bias_proportion). */
@@ -734,6 +794,7 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 				k * sbb / (b * b * b * b), lo, hi, true, &t,
 				&d);
 	}
+	widen_band(p, t, d, lo, hi);
 	step = t * cfg->coarse_step / 10.0 / 8.0;
 	for (int round = 0; round < 2; round++) {
 		curve_normal(cfg, t, &nr, &nb);
@@ -745,10 +806,12 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 	o3a_awb_curve_point(cfg, t, &r, &b);
 	r += d * nr;
 	b += d * nb;
-	neutral_point(p, nr, nb, &r, &b);
 	/* Report the CT from which that white point is reached along the
 	 * normal, the nearest such (where the curve bends, two may). */
-	o3a_awb_project(p, r, b, 1.0, 1.0, lo, hi, false, &t, &d);
+	band[0] = p->s.tneg;
+	band[1] = p->s.tpos;
+	project_band(p, r, b, 1.0, 1.0, lo, hi, false, band, &t, &d);
+	gains_point(p, lo, hi, &r, &b);
 	estimate_from_point(cfg, t, r, b, out);
 	return AWB_OUTCOME_BAYES;
 }
@@ -812,23 +875,24 @@ static double grey_ratio(const struct awb_priv *p, bool blue)
  * nearest to (r, b) in the metric (wr, wb), within the band; the squared
  * distance left (plus a hair for the offset, so that of two points that
  * reach (r, b) the one nearer the curve wins). */
-static double band_distance(const struct awb_config *cfg, double r, double b,
-			    double cr, double cb, double nr, double nb,
-			    double wr, double wb, double *d)
+static double band_distance(const double band[2], double r, double b, double cr,
+			    double cb, double nr, double nb, double wr,
+			    double wb, double *d)
 {
 	double dr = r - cr, db = b - cb, x;
 
 	x = (wr * dr * nr + wb * db * nb) / (wr * nr * nr + wb * nb * nb);
-	x = fmax(-cfg->transverse_neg, fmin(cfg->transverse_pos, x));
+	x = fmax(-band[0], fmin(band[1], x));
 	*d = x;
 	dr -= x * nr;
 	db -= x * nb;
 	return wr * dr * dr + wb * db * db + 1e-6 * (wr + wb) * x * x;
 }
 
-void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
-		     double wb, double lo, double hi, bool prior, double *t_out,
-		     double *d_out)
+/* o3a_awb_project() across the band -band[0] .. +band[1]. */
+static void project_band(const struct awb_priv *p, double r, double b,
+			 double wr, double wb, double lo, double hi, bool prior,
+			 const double band[2], double *t_out, double *d_out)
 {
 	const struct awb_config *cfg = &p->cfg;
 	const struct awb_grid *g = &p->grid;
@@ -851,7 +915,7 @@ void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
 			nb = g->nb[k - 1];
 		}
 		ct[n] = t;
-		e[n] = band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, &d);
+		e[n] = band_distance(band, r, b, cr, cb, nr, nb, wr, wb, &d);
 		if (prior)
 			e[n] -= k == 0 ? prior_at(p, t) : p->s.prior[k - 1];
 		n++;
@@ -860,7 +924,7 @@ void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
 		o3a_awb_curve_point(cfg, hi, &cr, &cb);
 		curve_normal(cfg, hi, &nr, &nb);
 		ct[n] = hi;
-		e[n] = band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, &d);
+		e[n] = band_distance(band, r, b, cr, cb, nr, nb, wr, wb, &d);
 		if (prior)
 			e[n] -= prior_at(p, hi);
 		n++;
@@ -877,7 +941,16 @@ void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
 	}
 	o3a_awb_curve_point(cfg, *t_out, &cr, &cb);
 	curve_normal(cfg, *t_out, &nr, &nb);
-	band_distance(cfg, r, b, cr, cb, nr, nb, wr, wb, d_out);
+	band_distance(band, r, b, cr, cb, nr, nb, wr, wb, d_out);
+}
+
+void o3a_awb_project(const struct awb_priv *p, double r, double b, double wr,
+		     double wb, double lo, double hi, bool prior, double *t_out,
+		     double *d_out)
+{
+	const double band[2] = {p->cfg.transverse_neg, p->cfg.transverse_pos};
+
+	project_band(p, r, b, wr, wb, lo, hi, prior, band, t_out, d_out);
 }
 
 static int grey_world(struct awb_priv *p, double lo, double hi,
