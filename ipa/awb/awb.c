@@ -69,7 +69,7 @@ static const struct number_key number_keys[] = {
 	{"convergence_threshold", CFG(convergence_threshold), 0.01, 0.0, 1.0},
 	/* ours (awb_search.c: compute_votes, neutral_point) */
 	{"colour_cap", CFG(colour_cap), 0.0625, 0.0, 1.0},
-	{"bright_power", CFG(bright_power), 2.0, 0.0, 8.0},
+	{"bright_power", CFG(bright_power), 3.0, 0.0, 8.0},
 	{"neutral_limit", CFG(neutral_limit), 0.01, 0.0, 1.0},
 };
 
