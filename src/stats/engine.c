@@ -30,6 +30,8 @@ struct o3a_stats_engine {
 	uint32_t *hist;	      /* HK_COUNT x copies x HIST_ENTRIES */
 	uint16_t *lut;	      /* LUT_ENTRIES */
 	struct o3a_quads *qd; /* one run of quads */
+	uint16_t *gh;	      /* the fused kernel's greens of one row */
+	uint32_t gh_size;     /* entries of gh */
 	uint32_t lut_key[3];  /* bins, range, bit depth the lut is for */
 };
 
@@ -103,6 +105,7 @@ void o3a_stats_engine_destroy(o3a_stats_engine *engine)
 	free(engine->hist);
 	free(engine->lut);
 	free(engine->qd);
+	free(engine->gh);
 	free(engine);
 }
 
@@ -188,7 +191,8 @@ static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 	ha->use_avx2 = e->avx2;
 	if (bits <= FINE_MAX_BITS) {
 		ha->size = 1u << bits;
-		ha->pitch = ha->size + O3A_STATS_HIST_SKEW;
+		/* The pitches the fused kernel is built for. */
+		ha->pitch = bits <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12;
 		ha->lut = NULL;
 	} else {
 		ha->size = bins;
@@ -282,9 +286,27 @@ static void row_pair(o3a_stats_engine *e, const struct o3a_reader *rd,
 	}
 }
 
+/* The fused kernel's row buffer, grown when a wider frame comes. */
+static int reserve_gh(o3a_stats_engine *e, uint32_t kw, o3a_error *err)
+{
+	uint32_t need = kw + O3A_ROW_GH_PAD;
+	uint16_t *gh;
+
+	if (e->gh_size >= need)
+		return 0;
+	gh = aligned_alloc(64, ((size_t)need * sizeof(uint16_t) + 63) & ~63u);
+	if (!gh)
+		return o3a_error_set(err, -ENOMEM, "stats: out of memory");
+	free(e->gh);
+	e->gh = gh;
+	e->gh_size = need;
+	return 0;
+}
+
 static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
 			 const struct frame_geo *g, const struct o3a_reader *rd,
-			 const struct o3a_hist_acc *ha, struct o3a_stats *s)
+			 const struct o3a_hist_acc *ha, bool fast,
+			 struct o3a_stats *s)
 {
 	const uint32_t cols = e->cfg.cols, rows = e->cfg.rows;
 	const uint32_t step = e->cfg.subsample;
@@ -312,12 +334,33 @@ static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
 			const uint8_t *row1 = row0 + f->stride;
 			const uint8_t *chroma = NULL;
 
+			if (fast) {
+				struct o3a_row_job job = {row0,
+							  row1,
+							  g->x / 2,
+							  kw,
+							  kb,
+							  cols,
+							  &s->zones[zr * cols],
+							  &s->focus[zr * cols],
+							  e->gh};
+
+				o3a_row_fast(rd, ha, &job);
+				continue;
+			}
 			if (nv12)
 				chroma = base + (size_t)f->stride * f->height +
 					 (line / 2) * f->stride;
 			row_pair(e, rd, ha, row0, row1, chroma, g, kb, kw,
 				 &s->zones[zr * cols], &s->focus[zr * cols]);
 		}
+		if (!fast || qy0 >= qy1)
+			continue;
+		/* The fused kernel leaves the counts: whole segments. */
+		for (zc = 0; zc < cols; zc++)
+			s->zones[zr * cols + zc].count +=
+				(kb[zc + 1] - kb[zc]) *
+				((qy1 - qy0 + step - 1) / step);
 	}
 }
 
@@ -329,6 +372,7 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	struct o3a_reader rd;
 	struct frame_geo g = {0};
 	uint32_t nz;
+	bool fast;
 	int ret;
 
 	if (!engine || !stats)
@@ -372,7 +416,13 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	rd.use_avx2 = engine->avx2;
 
 	prepare_hist(engine, &g, &ha);
-	compute_rows(engine, frame, &g, &rd, &ha, stats);
+	/* The fused kernel: 32-bit sums of a row's zone hold up to 2^16
+	 * quads of 12 bits. */
+	fast = o3a_row_fast_ok(&rd, &ha, engine->cfg.subsample) &&
+	       g.qw <= 65536;
+	if (fast && reserve_gh(engine, g.qw, err))
+		return -ENOMEM;
+	compute_rows(engine, frame, &g, &rd, &ha, fast, stats);
 	finish_hist(&ha, &g, engine->cfg.hist_bins, stats);
 	return 0;
 }

@@ -304,6 +304,41 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 	}
 }
 
+bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
+		     uint32_t step)
+{
+#if O3A_STATS_HAVE_AVX2
+	/* 10..12-bit samples: y and Gr + Gb fit 16-bit lanes, histograms
+	 * are indexed by the value itself. */
+	if (!rd->use_avx2 || step != 1 || ha->lut ||
+	    rd->bayer_order == O3A_BAYER_MONO)
+		return false;
+	if (ha->pitch !=
+	    (rd->bit_depth <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12))
+		return false;
+	if (rd->packing == O3A_PACKING_UNPACKED)
+		return rd->bit_depth >= 10 && rd->bit_depth <= 12;
+	return rd->packing == O3A_PACKING_CSI2 && rd->bit_depth == 10;
+#else
+	(void)rd;
+	(void)ha;
+	(void)step;
+	return false;
+#endif
+}
+
+void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
+		  const struct o3a_row_job *job)
+{
+#if O3A_STATS_HAVE_AVX2
+	o3a_row_fast_avx2(rd, ha, job);
+#else
+	(void)rd;
+	(void)ha;
+	(void)job;
+#endif
+}
+
 bool o3a_cpu_has_avx2(void)
 {
 #if O3A_STATS_HAVE_AVX2

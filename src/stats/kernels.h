@@ -110,6 +110,42 @@ void o3a_hist_count(const struct o3a_quads *qd, uint32_t n,
 void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 		      uint32_t avail, bool avx2, struct o3a_run_sums *sums);
 
+/**
+ * One row pair of the window for the fused kernel (kernels_avx2.c): its
+ * quads are read, counted into the histograms and summed into the zones
+ * in one pass (no planar arrays), then the focus figures are summed from
+ * the green values it leaves in @gh.
+ */
+struct o3a_row_job {
+	const uint8_t *row0, *row1;
+	uint32_t q0;	    /* absolute quad column of the window's quad 0 */
+	uint32_t kw;	    /* quads of the window in the row */
+	const uint32_t *kb; /* cols + 1 zone column boundaries, in quads */
+	uint32_t cols;
+	struct o3a_zone *zones; /* this zone row's cols zones */
+	uint64_t *focus;	/* and their focus figures */
+	uint16_t *gh;		/* scratch, kw + O3A_ROW_GH_PAD entries */
+};
+
+/* Entries of o3a_row_job.gh beyond kw: quad k is at gh[k + 16], blocks of
+ * 16 may start one quad before the window and end up to 31 past it. */
+#define O3A_ROW_GH_PAD 64
+
+/* Histogram pitches (entries between copies) the fused kernel is built
+ * for: samples of up to 10 bits, and of 11 or 12. */
+#define O3A_ROW_PITCH_10 (1024 + O3A_STATS_HIST_SKEW)
+#define O3A_ROW_PITCH_12 (4096 + O3A_STATS_HIST_SKEW)
+
+/** o3a_row_fast_ok() - whether o3a_row_fast() handles this frame. */
+bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
+		     uint32_t step);
+
+/** o3a_row_fast() - the fused kernel (see struct o3a_row_job); only when
+ * o3a_row_fast_ok(). Adds to zones' r, g, b, saturated and focus (not
+ * count). */
+void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
+		  const struct o3a_row_job *job);
+
 /** o3a_cpu_has_avx2() - AVX2 usable on this CPU (and built in). */
 bool o3a_cpu_has_avx2(void);
 

@@ -23,7 +23,8 @@
 
 #include "stats/stats_internal.h"
 
-#define AVX2 __attribute__((target("avx2")))
+#define AVX2   __attribute__((target("avx2")))
+#define INLINE __attribute__((always_inline)) inline
 
 static const uint8_t quad_perm[4][4] = {
 	[O3A_BAYER_RGGB] = {0, 1, 2, 3},
@@ -343,5 +344,380 @@ AVX2 void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0,
 	sums->focus += hsum64(f64);
 	sums->count += k1 - k0;
 	sums->saturated += (uint32_t)_mm_cvtsi128_si64(ssat);
+}
+/* ---- The fused kernel: one pass over a row pair ---------------------- */
+
+/* 16-bit lanes [lo, hi) set, the others clear. */
+static INLINE AVX2 __m256i lanes16(int lo, int hi)
+{
+	const __m256i iota = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+					       11, 12, 13, 14, 15);
+
+	return _mm256_andnot_si256(
+		_mm256_cmpgt_epi16(_mm256_set1_epi16((short)lo), iota),
+		_mm256_cmpgt_epi16(_mm256_set1_epi16((short)hi), iota));
+}
+
+/*
+ * A zone's sums while its row segment is read: R, Gr + Gb and B as pairs
+ * of quads in 32-bit lanes (madd with 1: a block adds at most 2 x 8190 to
+ * a lane, and a segment is at most 2^16 quads), saturated quads in 16-bit
+ * lanes (one per block at most).
+ */
+struct zone_acc {
+	__m256i r, g, b, sat;
+};
+
+static INLINE AVX2 void zone_acc_add(struct zone_acc *z, __m256i r, __m256i gs,
+				     __m256i b, __m256i sat)
+{
+	const __m256i one = _mm256_set1_epi16(1);
+
+	z->r = _mm256_add_epi32(z->r, _mm256_madd_epi16(r, one));
+	z->g = _mm256_add_epi32(z->g, _mm256_madd_epi16(gs, one));
+	z->b = _mm256_add_epi32(z->b, _mm256_madd_epi16(b, one));
+	z->sat = _mm256_sub_epi16(z->sat, sat);
+}
+
+static INLINE AVX2 void zone_acc_masked(struct zone_acc *z, __m256i m,
+					__m256i r, __m256i gs, __m256i b,
+					__m256i sat)
+{
+	zone_acc_add(z, _mm256_and_si256(r, m), _mm256_and_si256(gs, m),
+		     _mm256_and_si256(b, m), _mm256_and_si256(sat, m));
+}
+
+static INLINE AVX2 void zone_acc_flush(struct zone_acc *z,
+				       struct o3a_zone *zone)
+{
+	zone->r += hsum32(z->r);
+	zone->g += hsum32(z->g);
+	zone->b += hsum32(z->b);
+	zone->saturated += (uint32_t)hsum32(
+		_mm256_madd_epi16(z->sat, _mm256_set1_epi16(1)));
+	z->r = z->g = z->b = z->sat = _mm256_setzero_si256();
+}
+
+/* Quad values of one block of 16: R, Gr + Gb and B after black level,
+ * saturated lanes 0xffff. */
+struct block_vals {
+	__m256i r, gs, b, sat;
+};
+
+/* The frame's constants, in registers for the whole row. */
+struct row_consts {
+	__m256i mask, white, black;
+	size_t row_bytes;
+};
+
+/* Can a block of 16 quads from absolute quad @a be loaded from the row? */
+static INLINE bool block_readable(const struct row_consts *k, bool packed,
+				  size_t a)
+{
+	if (packed)
+		return !(a & 1) && a * 5 / 2 + 40 <= k->row_bytes;
+	return (a + 16) * 4 <= k->row_bytes;
+}
+
+static INLINE AVX2 void block_load(const struct row_consts *k,
+				   const unsigned order, const bool packed,
+				   const uint8_t *row0, const uint8_t *row1,
+				   size_t a, struct block_vals *v)
+{
+	__m256i p0, p1, p2, p3, m, r, b;
+
+	if (packed) {
+		__m256i x, y;
+
+		unpack10(row0 + a * 5 / 2, &x, &y);
+		split_even_odd(x, y, &p0, &p1);
+		unpack10(row1 + a * 5 / 2, &x, &y);
+		split_even_odd(x, y, &p2, &p3);
+	} else {
+		const __m256i *s0 = (const __m256i *)(row0 + a * 4);
+		const __m256i *s1 = (const __m256i *)(row1 + a * 4);
+
+		split_even_odd(_mm256_loadu_si256(s0),
+			       _mm256_loadu_si256(s0 + 1), &p0, &p1);
+		split_even_odd(_mm256_loadu_si256(s1),
+			       _mm256_loadu_si256(s1 + 1), &p2, &p3);
+		p0 = _mm256_and_si256(p0, k->mask);
+		p1 = _mm256_and_si256(p1, k->mask);
+		p2 = _mm256_and_si256(p2, k->mask);
+		p3 = _mm256_and_si256(p3, k->mask);
+	}
+	m = _mm256_max_epu16(_mm256_max_epu16(p0, p1),
+			     _mm256_max_epu16(p2, p3));
+	v->sat = _mm256_cmpeq_epi16(_mm256_max_epu16(m, k->white), m);
+	p0 = _mm256_subs_epu16(p0, k->black);
+	p1 = _mm256_subs_epu16(p1, k->black);
+	p2 = _mm256_subs_epu16(p2, k->black);
+	p3 = _mm256_subs_epu16(p3, k->black);
+	/* R and B are diagonal; the greens are the other two. */
+	switch (order) {
+	case O3A_BAYER_RGGB:
+		r = p0, b = p3, v->gs = _mm256_add_epi16(p1, p2);
+		break;
+	case O3A_BAYER_GRBG:
+		r = p1, b = p2, v->gs = _mm256_add_epi16(p0, p3);
+		break;
+	case O3A_BAYER_GBRG:
+		r = p2, b = p1, v->gs = _mm256_add_epi16(p0, p3);
+		break;
+	default:
+		r = p3, b = p0, v->gs = _mm256_add_epi16(p1, p2);
+		break;
+	}
+	v->r = r;
+	v->b = b;
+}
+
+/* Lanes [lo, hi) through the portable reader (the right edge of a frame
+ * whose line ends before a whole block); the other lanes are 0. */
+static __attribute__((noinline)) AVX2 void
+block_scalar(const struct o3a_reader *rd, const uint8_t *row0,
+	     const uint8_t *row1, size_t a, int lo, int hi,
+	     struct block_vals *v)
+{
+	struct o3a_quads tmp;
+	uint16_t l[4][16] __attribute__((aligned(32)));
+	int i;
+
+	memset(l, 0, sizeof(l));
+	o3a_read_bayer_scalar(rd, row0, row1, (uint32_t)(a + (size_t)lo),
+			      (uint32_t)(hi - lo), 1, &tmp);
+	for (i = lo; i < hi; i++) {
+		l[0][i] = tmp.r[i - lo];
+		l[1][i] = (uint16_t)(tmp.g1[i - lo] + tmp.g2[i - lo]);
+		l[2][i] = tmp.b[i - lo];
+		l[3][i] = tmp.sat[i - lo] ? 0xffff : 0;
+	}
+	v->r = _mm256_load_si256((const __m256i *)l[0]);
+	v->gs = _mm256_load_si256((const __m256i *)l[1]);
+	v->b = _mm256_load_si256((const __m256i *)l[2]);
+	v->sat = _mm256_load_si256((const __m256i *)l[3]);
+}
+
+/* A block's histogram values (y, r, gh, b) and its live lanes. */
+struct hist_slot {
+	uint16_t v[4][16] __attribute__((aligned(32)));
+	int lo, hi;
+};
+
+/* Blocks are counted one block late (measured: no further gain from
+ * more), from a ring of two. */
+#define HIST_LAG  1
+#define HIST_RING 2
+
+/*
+ * Count a block into the histograms at @h: kind k's copy c starts at
+ * h + (2 * k + c) * @pitch, a constant in each instance so that every
+ * increment is one add to memory off a single base register.
+ */
+static INLINE void hist_block(uint32_t *h, const uint32_t pitch,
+			      const struct hist_slot *t)
+{
+	int i;
+
+	/* Even lanes into copy 0, odd ones into copy 1. */
+	if (t->lo == 0 && t->hi == 16) {
+		for (i = 0; i < 16; i += 2) {
+			h[0 * pitch + t->v[0][i]]++;
+			h[1 * pitch + t->v[0][i + 1]]++;
+			h[2 * pitch + t->v[1][i]]++;
+			h[3 * pitch + t->v[1][i + 1]]++;
+			h[4 * pitch + t->v[2][i]]++;
+			h[5 * pitch + t->v[2][i + 1]]++;
+			h[6 * pitch + t->v[3][i]]++;
+			h[7 * pitch + t->v[3][i + 1]]++;
+		}
+		return;
+	}
+	for (i = t->lo; i < t->hi; i++) {
+		uint32_t *hc = h + (i & 1) * pitch;
+
+		hc[0 * pitch + t->v[0][i]]++;
+		hc[2 * pitch + t->v[1][i]]++;
+		hc[4 * pitch + t->v[2][i]]++;
+		hc[6 * pitch + t->v[3][i]]++;
+	}
+}
+
+/* One row pair; @order, @packed and @pitch are constants in each
+ * instance. Everything the loop needs is copied into locals first: the
+ * histogram stores could otherwise alias (and reload) them. */
+static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
+				 const struct o3a_hist_acc *ha,
+				 const struct o3a_row_job *job,
+				 const unsigned order, const bool packed,
+				 const uint32_t pitch)
+{
+	const uint8_t *const row0 = job->row0, *const row1 = job->row1;
+	const size_t q0 = job->q0;
+	const int kw = (int)job->kw;
+	const uint32_t *const kb = job->kb;
+	struct o3a_zone *const zones = job->zones;
+	uint16_t *const ghrow = job->gh + 16;
+	uint32_t *const h = ha->h;
+	struct row_consts k;
+	struct hist_slot ring[HIST_RING], *slot;
+	struct zone_acc z;
+	uint32_t c = 0, nblk = 0, i;
+	int b, zend = (int)kb[1];
+
+	k.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
+	k.white = _mm256_set1_epi16((short)rd->white);
+	k.black = _mm256_set1_epi16((short)rd->black);
+	k.row_bytes = rd->row_bytes;
+	z.r = z.g = z.b = z.sat = _mm256_setzero_si256();
+	/* Packed blocks start on a 4-pixel group: maybe one quad early. */
+	b = packed && (q0 & 1) ? -1 : 0;
+	for (; b < kw; b += 16) {
+		int lo = b < 0 ? -b : 0, hi = kw - b < 16 ? kw - b : 16;
+		struct block_vals v;
+		__m256i gh, y;
+		int ls;
+
+		if (block_readable(&k, packed, q0 + (size_t)b)) {
+			block_load(&k, order, packed, row0, row1,
+				   q0 + (size_t)b, &v);
+		} else {
+			/* The last block, at the end of the line: move it
+			 * back to end at the last quad when it can be loaded
+			 * there (the quads it reads again are masked). */
+			int nb = kw - 16;
+
+			if (packed && ((q0 + (size_t)nb) & 1))
+				nb++;
+			if (nb >= 0 && nb > b - 16 &&
+			    block_readable(&k, packed, q0 + (size_t)nb)) {
+				lo = b - nb;
+				b = nb;
+				hi = kw - b < 16 ? kw - b : 16;
+				block_load(&k, order, packed, row0, row1,
+					   q0 + (size_t)b, &v);
+			} else {
+				/* (v itself stays in registers) */
+				struct block_vals sv;
+
+				block_scalar(rd, row0, row1, q0 + (size_t)b, lo,
+					     hi, &sv);
+				v = sv;
+			}
+		}
+		/* gs and y fit 16 bits: samples have at most 12. */
+		gh = _mm256_srli_epi16(v.gs, 1);
+		y = _mm256_srli_epi16(
+			_mm256_add_epi16(_mm256_add_epi16(v.r, v.b), v.gs), 2);
+		_mm256_storeu_si256((__m256i *)(ghrow + b), gh);
+
+		/* Histograms, HIST_LAG blocks later: the counting loads of
+		 * a block's values need not wait on their vector stores. */
+		slot = &ring[nblk % HIST_RING];
+		_mm256_store_si256((__m256i *)slot->v[0], y);
+		_mm256_store_si256((__m256i *)slot->v[1], v.r);
+		_mm256_store_si256((__m256i *)slot->v[2], gh);
+		_mm256_store_si256((__m256i *)slot->v[3], v.b);
+		slot->lo = lo;
+		slot->hi = hi;
+		nblk++;
+		if (nblk > HIST_LAG)
+			hist_block(h, pitch,
+				   &ring[(nblk - 1 - HIST_LAG) % HIST_RING]);
+
+		/* Zone sums: lanes below zend - b are in zone c. */
+		ls = lo;
+		while (zend - b < hi) {
+			int e = zend - b;
+
+			if (e > ls) {
+				zone_acc_masked(&z, lanes16(ls, e), v.r, v.gs,
+						v.b, v.sat);
+				ls = e;
+			}
+			zone_acc_flush(&z, &zones[c]);
+			c++;
+			zend = (int)kb[c + 1];
+		}
+		if (ls == 0 && hi == 16)
+			zone_acc_add(&z, v.r, v.gs, v.b, v.sat);
+		else
+			zone_acc_masked(&z, lanes16(ls, hi), v.r, v.gs, v.b,
+					v.sat);
+	}
+	zone_acc_flush(&z, &zones[c]);
+	for (i = nblk > HIST_LAG ? nblk - HIST_LAG : 0; i < nblk; i++)
+		hist_block(h, pitch, &ring[i % HIST_RING]);
+
+	/* Focus: (gh[k + 1] - gh[k])^2 for k in each zone's columns but the
+	 * row's last; differences of 12-bit values, squares summed in pairs
+	 * (madd) and then in 64-bit lanes. */
+	for (c = 0; c < job->cols; c++) {
+		const __m256i lo32 = _mm256_set1_epi64x(0xffffffff);
+		int s = (int)kb[c], e = (int)kb[c + 1], q;
+		__m256i acc = _mm256_setzero_si256();
+
+		if (e > kw - 1)
+			e = kw - 1;
+		for (q = s; q < e; q += 16) {
+			const uint16_t *g = ghrow + q;
+			__m256i d = _mm256_sub_epi16(
+				_mm256_loadu_si256((const __m256i *)(g + 1)),
+				_mm256_loadu_si256((const __m256i *)g));
+			__m256i m;
+
+			if (e - q < 16)
+				d = _mm256_and_si256(d, lanes16(0, e - q));
+			m = _mm256_madd_epi16(d, d);
+			acc = _mm256_add_epi64(acc, _mm256_and_si256(m, lo32));
+			acc = _mm256_add_epi64(acc, _mm256_srli_epi64(m, 32));
+		}
+		job->focus[c] += hsum64(acc);
+	}
+}
+
+#define ROW_FAST(order, packed, pitch)                                         \
+	static AVX2 void row_fast_##order##_##packed##_##pitch(                \
+		const struct o3a_reader *rd, const struct o3a_hist_acc *ha,    \
+		const struct o3a_row_job *job)                                 \
+	{                                                                      \
+		row_fast(rd, ha, job, order, packed, pitch);                   \
+	}
+ROW_FAST(0, 0, 1040)
+ROW_FAST(1, 0, 1040)
+ROW_FAST(2, 0, 1040)
+ROW_FAST(3, 0, 1040)
+ROW_FAST(0, 1, 1040)
+ROW_FAST(1, 1, 1040)
+ROW_FAST(2, 1, 1040)
+ROW_FAST(3, 1, 1040)
+ROW_FAST(0, 0, 4112)
+ROW_FAST(1, 0, 4112)
+ROW_FAST(2, 0, 4112)
+ROW_FAST(3, 0, 4112)
+
+typedef void row_fast_fn(const struct o3a_reader *rd,
+			 const struct o3a_hist_acc *ha,
+			 const struct o3a_row_job *job);
+
+/* The instance for this frame: Bayer order, packing and histogram pitch
+ * (O3A_ROW_PITCH_10 up to 10 bits, O3A_ROW_PITCH_12 above). */
+AVX2 void o3a_row_fast_avx2(const struct o3a_reader *rd,
+			    const struct o3a_hist_acc *ha,
+			    const struct o3a_row_job *job)
+{
+	static row_fast_fn *const fn[3][4] = {
+		{row_fast_0_0_1040, row_fast_1_0_1040, row_fast_2_0_1040,
+		 row_fast_3_0_1040},
+		{row_fast_0_1_1040, row_fast_1_1_1040, row_fast_2_1_1040,
+		 row_fast_3_1_1040},
+		{row_fast_0_0_4112, row_fast_1_0_4112, row_fast_2_0_4112,
+		 row_fast_3_0_4112},
+	};
+	unsigned kind = rd->packing == O3A_PACKING_CSI2 ? 1
+			: ha->pitch == O3A_ROW_PITCH_10 ? 0
+							: 2;
+
+	fn[kind][rd->bayer_order & 3](rd, ha, job);
 }
 #endif

@@ -34,6 +34,9 @@ bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 void o3a_derive_avx2(struct o3a_quads *qd, uint32_t n);
 void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 			   uint32_t avail, struct o3a_run_sums *sums);
+void o3a_row_fast_avx2(const struct o3a_reader *rd,
+		       const struct o3a_hist_acc *ha,
+		       const struct o3a_row_job *job);
 #endif
 
 #endif

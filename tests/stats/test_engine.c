@@ -251,6 +251,41 @@ static void test_wide_frames(void **state)
 	}
 }
 
+/*
+ * The fused row kernel's edges: rows of a few blocks and less, lines that
+ * end before a whole block (no padding), windows starting on odd quads
+ * (packed blocks start a quad early), zones narrower than a block.
+ */
+static void test_block_edges(void **state)
+{
+	static const char *const fmts[] = {"SRGGB10", "SGRBG10P", "SBGGR12",
+					   "SGBRG10", "SBGGR10P"};
+	struct case_desc cd;
+	uint32_t w;
+	size_t f;
+
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		for (w = 2; w <= 140; w += 2 + (w > 40 ? 6 : 0)) {
+			memset(&cd, 0, sizeof(cd));
+			cd.fmt = fmts[f];
+			cd.width = w + (f == 4 ? 2 : 0);
+			cd.height = 6;
+			o3a_stats_config_init(&cd.cfg);
+			cd.cfg.black_level = 16;
+			cd.cfg.cols = 1 + w % 37;
+			cd.cfg.rows = 2;
+			run_case(&cd, true);
+			if (w < 8)
+				continue;
+			cd.cfg.window.x = 2 + 2 * (w % 3);
+			cd.cfg.window.y = 1;
+			cd.cfg.window.width = w - cd.cfg.window.x;
+			cd.cfg.window.height = 4;
+			run_case(&cd, true);
+		}
+	}
+}
+
 /* A hand-computed case: 4x2 SRGGB10, black 64, white 1000. */
 static void test_known_values(void **state)
 {
@@ -406,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_random_frames),
 		cmocka_unit_test(test_random_subsampled),
 		cmocka_unit_test(test_wide_frames),
+		cmocka_unit_test(test_block_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
