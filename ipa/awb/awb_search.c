@@ -630,6 +630,37 @@ static bool data_optimum(const struct awb_priv *p, double t, double *r,
 }
 
 /*
+ * The CT t in [lo, hi] from which (r, b) is reached along the normal, and
+ * the offset x along it, for a point near the curve at t0: Newton steps on
+ * the curve's tangent instead of project_band's scan of the whole grid.
+ */
+static void project_near(const struct awb_config *cfg, double r, double b,
+			 double t0, double lo, double hi, double *t_out,
+			 double *x_out)
+{
+	double t = t0, cr, cb, nr, nb;
+
+	for (int i = 0; i < 3; i++) {
+		double r0, b0, r1, b1, dr, db, len2;
+
+		o3a_awb_curve_point(cfg, t * 0.995, &r0, &b0);
+		o3a_awb_curve_point(cfg, t * 1.005, &r1, &b1);
+		dr = (r1 - r0) / (0.01 * t);
+		db = (b1 - b0) / (0.01 * t);
+		len2 = dr * dr + db * db;
+		if (len2 < 1e-18)
+			break;
+		o3a_awb_curve_point(cfg, t, &cr, &cb);
+		t = fmax(lo,
+			 fmin(hi, t + ((r - cr) * dr + (b - cb) * db) / len2));
+	}
+	o3a_awb_curve_point(cfg, t, &cr, &cb);
+	curve_normal(cfg, t, &nr, &nb);
+	*t_out = t;
+	*x_out = (r - cr) * nr + (b - cb) * nb;
+}
+
+/*
  * The white point of the zones that look neutral under the white point
  * (*r, *b): the voted closed-form optimum of the bins whose mean delta2 is
  * under neutral_limit, twice (the second time with the bins near the first
@@ -687,7 +718,6 @@ static void widen_band(struct awb_priv *p, double t, double d, double lo,
 {
 	const struct awb_config *cfg = &p->cfg;
 	struct awb_scratch *s = &p->s;
-	const double open[2] = {1.0, 1.0};
 	double r, b, nr, nb, tq, x;
 
 	o3a_awb_curve_point(cfg, t, &r, &b);
@@ -696,7 +726,7 @@ static void widen_band(struct awb_priv *p, double t, double d, double lo,
 	b += d * nb;
 	if (!neutral_point(p, &r, &b))
 		return;
-	project_band(p, r, b, 1.0, 1.0, lo, hi, false, open, &tq, &x);
+	project_near(cfg, r, b, t, lo, hi, &tq, &x);
 	if (x > s->tpos)
 		s->tpos = x;
 	if (-x > s->tneg)
@@ -712,16 +742,16 @@ static void widen_band(struct awb_priv *p, double t, double d, double lo,
  * curve is flat), while the gains are what makes the scene's neutral
  * surfaces grey. On a grey scene the two agree.
  */
-static void gains_point(const struct awb_priv *p, double lo, double hi,
-			double *r, double *b)
+static void gains_point(const struct awb_priv *p, double t0, double lo,
+			double hi, double *r, double *b)
 {
 	const struct awb_config *cfg = &p->cfg;
-	const double band[2] = {p->s.tneg, p->s.tpos};
 	double qr = *r, qb = *b, t, x, nr, nb;
 
 	if (!neutral_point(p, &qr, &qb))
 		return;
-	project_band(p, qr, qb, 1.0, 1.0, lo, hi, false, band, &t, &x);
+	project_near(cfg, qr, qb, t0, lo, hi, &t, &x);
+	x = fmax(-p->s.tneg, fmin(p->s.tpos, x));
 	if ((t > lo || lo <= cfg->ct_r.x[0]) &&
 	    (t < hi || hi >= cfg->ct_r.x[cfg->ct_r.n - 1])) {
 		/* within the mode (past an end of the curve is fine: the
@@ -811,7 +841,7 @@ static int bayes_search(struct awb_priv *p, double lux, double lo, double hi,
 	band[0] = p->s.tneg;
 	band[1] = p->s.tpos;
 	project_band(p, r, b, 1.0, 1.0, lo, hi, false, band, &t, &d);
-	gains_point(p, lo, hi, &r, &b);
+	gains_point(p, t, lo, hi, &r, &b);
 	estimate_from_point(cfg, t, r, b, out);
 	return AWB_OUTCOME_BAYES;
 }
