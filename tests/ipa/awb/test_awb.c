@@ -456,6 +456,90 @@ static void test_prior_lux(void **state)
 	drop(f);
 }
 
+/*
+ * 80 % of the zones one surface whose colour is that of a neutral under
+ * another illuminant (on the curve at @ct_dom) and dimmer than the scene's
+ * whites; 20 % neutral at @ct, at three levels (as tests/scenes/sky.json).
+ */
+static void dominant_scene(struct awb_fixture *f, double ct, double ct_dom,
+			   double scale)
+{
+	const struct awb_priv *p = f->p;
+	double r, b, rd, bd;
+
+	o3a_awb_curve_point(&p->cfg, ct, &r, &b);
+	o3a_awb_curve_point(&p->cfg, ct_dom, &rd, &bd);
+	r *= scale / p->cfg.sensitivity_r;
+	b *= scale / p->cfg.sensitivity_b;
+	rd /= p->cfg.sensitivity_r;
+	bd /= p->cfg.sensitivity_b;
+	for (uint32_t i = 0; i < 1024; i++) {
+		uint32_t col = i % 32, stripe = col * 20 / 32;
+		double g, zr, zb;
+
+		if (stripe < 16) { /* 80 %: the dominant colour */
+			g = 0.3;
+			zr = rd;
+			zb = bd;
+		} else {
+			g = stripe < 17 ? 0.45 : (stripe < 19 ? 0.15 : 0.04);
+			zr = r;
+			zb = b;
+		}
+		o3a_stats_set_zone(f->stats, col, i / 32, 500, g * zr, g,
+				   g * zb, 0);
+	}
+}
+
+/* A dominant colour that lies on the curve itself cannot outvote the
+ * neutrals by its area: the CT within 150 K, the gains within 2 %. */
+static void test_dominant_colour(void **state)
+{
+	struct awb_fixture *f = make("imx219", UNDAMPED);
+	static const double cts[] = {2850, 4000, 5000, 6500, 7500};
+	/* the dominant colour: a neutral's under a light far bluer/redder */
+	static const double doms[] = {6500, 8000, 2500, 3000, 3500};
+
+	for (size_t i = 0; i < 5; i++) {
+		double dom = doms[i];
+		double gr = expected_gain_r(f, cts[i]);
+
+		dominant_scene(f, cts[i], dom, 1.0);
+		fixture_run(f, -1);
+		if (fabs(f->fc.ct_k - cts[i]) > 150)
+			fail_msg("%.0f K (dominant %.0f K): found %.0f K",
+				 cts[i], dom, f->fc.ct_k);
+		assert_true(fabs(f->fc.colour_gains[0] / gr - 1) < 0.02);
+	}
+	drop(f);
+}
+
+/* Neutrals beyond the transverse band (every zone's r/g and b/g 5 % high,
+ * as a module whose sensitivities differ from the tuning's): the gains are
+ * those of the neutrals' white point, beyond what the band alone reaches. */
+static void test_neutral_beyond_band(void **state)
+{
+	struct awb_fixture *f = make("imx477", UNDAMPED);
+	static const double cts[] = {3000, 4500, 6000};
+	static const double doms[] = {6500, 2500, 3000};
+
+	for (size_t i = 0; i < 3; i++) {
+		double r, b;
+
+		dominant_scene(f, cts[i], doms[i], 1.05);
+		fixture_run(f, -1);
+		o3a_awb_curve_point(&f->p->cfg, cts[i], &r, &b);
+		/* the zones are 1.05 * curve / sensitivity */
+		assert_true(fabs(f->fc.colour_gains[0] * 1.05 * r /
+					 f->p->cfg.sensitivity_r -
+				 1) < 0.005);
+		assert_true(fabs(f->fc.colour_gains[2] * 1.05 * b /
+					 f->p->cfg.sensitivity_b -
+				 1) < 0.005);
+	}
+	drop(f);
+}
+
 static void expect_error(const char *extra, const char *needle)
 {
 	char *json = awb_json_from_file("imx219", extra);
@@ -501,6 +585,8 @@ int main(void)
 		cmocka_unit_test(test_damping),
 		cmocka_unit_test(test_manual),
 		cmocka_unit_test(test_prior_lux),
+		cmocka_unit_test(test_dominant_colour),
+		cmocka_unit_test(test_neutral_beyond_band),
 		cmocka_unit_test(test_tuning_errors),
 	};
 
