@@ -37,6 +37,7 @@
 #define AEC_MAX_CMODES	   8
 #define AEC_MAX_CONSTRAINT 8
 #define AEC_MAX_WEIGHTS	   O3A_STATS_MAX_ZONES
+#define AEC_SAT_BUCKETS	   64
 
 /* The libcamera enum values of AeMeteringMode / AeConstraintMode and the
  * tuning names they select (as the Raspberry Pi IPA maps them). */
@@ -57,6 +58,8 @@ static const char *const constraint_names[AEC_ENUM_COUNT] = {
 /* Bounds on the correction one frame may ask for (numerical sanity). */
 #define K_MIN 1e-4
 #define K_MAX 1e4
+/* Most a clipped zone is taken to be, extrapolated (x the clip level). */
+#define RADIANCE_MAX_EXTRA 64.0
 
 enum bound { BOUND_LOWER, BOUND_UPPER };
 
@@ -93,6 +96,7 @@ struct aec_params {
 	double stable_region;
 	double jump_threshold;
 	double fast_reduce_threshold;
+	double probe_factor;
 	double converged_tolerance;
 	int64_t startup_frames;
 	int64_t convergence_frames;
@@ -114,19 +118,36 @@ struct aec {
 	float mass[2 * O3A_STATS_MAX_ZONES];
 	float value[2 * O3A_STATS_MAX_ZONES];
 
-	/* Saturated quads of this frame, per zone: count and value. */
-	uint32_t n_sat;
-	float sat_count[O3A_STATS_MAX_ZONES];
-	float sat_value[O3A_STATS_MAX_ZONES];
+	/* Saturated quads of this frame by value, brightest last: counts and
+	 * sums of values in log-spaced buckets, then the blind ones (values
+	 * only a lower bound) in the last. */
+	double sat_edge[AEC_SAT_BUCKETS];
+	double sat_total;
+	double sat_count[AEC_SAT_BUCKETS + 1];
+	double sat_sum[AEC_SAT_BUCKETS + 1];
+	float sat_min[AEC_SAT_BUCKETS + 1];
+	float sat_max[AEC_SAT_BUCKETS + 1];
 
-	/* Cumulative luminance histogram of this frame: cum[i] = counts of
-	 * bins below i. */
-	uint64_t cum[O3A_STATS_MAX_BINS + 1];
+	/* Cumulative histograms of this frame (luminance, red, blue): cum[i]
+	 * = counts of bins below i; computed when first needed. */
+	uint64_t cum[3][O3A_STATS_MAX_BINS + 1];
+	bool cum_valid[3];
+	/* Quads counted by the zones, and the saturated fraction of them. */
+	double sat_fraction;
 
-	/* Scene radiance per zone, for extrapolating clipped zones. */
+	/* Scene radiance per zone, for extrapolating clipped zones, and what
+	 * it rests on (enum rho_state). */
 	uint32_t rho_cols;
 	uint32_t rho_rows;
 	float rho[O3A_STATS_MAX_ZONES];
+	uint8_t rho_state[O3A_STATS_MAX_ZONES];
+
+	/* Probing a blind over-exposure (probe()): the exposure in effect for
+	 * the last blind frame, and which probe was asked for then. */
+	bool probing;
+	bool probe_full;
+	uint32_t probe_rung;
+	double probe_exposure;
 
 	/* State carried across frames. */
 	uint64_t frames;   /* frames judged with AE running */
@@ -454,6 +475,9 @@ static int parse_numbers(struct aec_params *p, const o3a_json *node,
 		{"jump_threshold", 0.2, 0.0, 1e6, &p->jump_threshold},
 		{"fast_reduce_threshold", 0.4, 0.0, 1.0,
 		 &p->fast_reduce_threshold},
+		/* open3a: blind over-exposure probes, each this factor below
+		 * the last (see probe()). */
+		{"probe_factor", 4.0, 1.0, 64.0, &p->probe_factor},
 		/* open3a: the 5 % of the issue's convergence criterion. */
 		{"converged_tolerance", 0.05, 0.0, 1.0,
 		 &p->converged_tolerance},
@@ -504,6 +528,9 @@ static int aec_create(void *priv, const o3a_json *node,
 		default_y_target(&s->p.y_target);
 	}
 	map_enums(&s->p);
+	for (int b = 0; b < AEC_SAT_BUCKETS; b++)
+		s->sat_edge[b] =
+			pow(RADIANCE_MAX_EXTRA, (double)b / AEC_SAT_BUCKETS);
 	s->output = s->p.default_exposure_time_us * s->p.default_analogue_gain;
 	return 0;
 }
@@ -562,13 +589,13 @@ static const float *zone_weights(struct aec *s, int mode,
 	}
 	return s->zone_w;
 }
-
 /*
  * The brightness model. The frame is a list of items (mass, value): value
  * is a mean luminance at the current exposure, mass its weight; at k times
  * the exposure an item reads min(1, k x value). Saturated quads are items
- * whose value is at least 1: 1 when nothing better is known, more when the
- * scene's radiance can be extrapolated (below).
+ * whose value is at least 1: extrapolated when the scene's radiance can be
+ * (below), else *blind*: only the bound 1 (or what the zone last showed) is
+ * known, and the truth may be any amount brighter.
  *
  * Luminance is the green mean, which after white balance (green gain 1) is
  * what RPi's Rec.601 Y measures on grey, so RPi y_target values carry over.
@@ -578,9 +605,11 @@ struct items {
 	double total;	     /* sum of masses */
 	double clipped_mass; /* mass of items at or above 1 */
 	double linear;	     /* sum of mass x value */
+	double blind;	     /* mass of blind items */
 };
 
-static void item_add(struct aec *s, struct items *it, double mass, double v)
+static void item_add(struct aec *s, struct items *it, double mass, double v,
+		     bool blind)
 {
 	if (!(mass > 0))
 		return;
@@ -591,6 +620,8 @@ static void item_add(struct aec *s, struct items *it, double mass, double v)
 	it->linear += mass * v;
 	if (v >= 1.0)
 		it->clipped_mass += mass;
+	if (blind)
+		it->blind += mass;
 }
 
 /*
@@ -634,18 +665,38 @@ static double solve_gain(const struct aec *s, const struct items *it,
 }
 
 /*
+ * Whether a solution @k over @it rests on blind items: going down (k < 1),
+ * when they make up at least half of the predicted mean @target, k is a
+ * bound and the truth may be far lower.
+ */
+static bool is_blind(const struct items *it, double k, double target)
+{
+	if (!(it->blind > 0) || !(it->total > 0) || k >= 1.0)
+		return false;
+	return it->blind / it->total * k >= 0.5 * target;
+}
+
+/*
  * Scene radiance per zone (luminance per µs of exposure), carried across
  * frames so that zones that clip can be extrapolated: when the unclipped
- * zones say the scene got brighter by r since their last measurement, a
- * clipped zone is taken to be r times its last radiance (never less than
- * the clip level). A camera that pans breaks the assumption; the result is
- * then still at least the clip level and is corrected as soon as the zone
+ * zones say the scene changed by r since their last measurement, a clipped
+ * zone is taken to be r times its last radiance (never less than the clip
+ * level). A camera that pans breaks the assumption; the result is then
+ * still at least the clip level and is corrected as soon as the zone
  * unclips. The ratio needs unclipped, well-exposed zones covering
- * RADIANCE_MIN_SUPPORT of the image.
+ * RADIANCE_MIN_SUPPORT of the image, measured unclipped before: a zone's
+ * radiance is only as good as what it rests on (enum rho_state) - a
+ * clipped zone never seen unclipped is only a bound, and so blind.
  */
 #define RADIANCE_MIN_Y	     0.02
 #define RADIANCE_MIN_SUPPORT 0.05
-#define RADIANCE_MAX_EXTRA   64.0
+
+enum rho_state {
+	RHO_NONE = 0,	  /* never seen */
+	RHO_MEASURED,	  /* unclipped in the last frame */
+	RHO_EXTRAPOLATED, /* clipped, extrapolated from a measurement */
+	RHO_BOUND,	  /* clipped, only a lower bound */
+};
 
 static double zone_luma(const struct o3a_stats *st, uint32_t z, double inv,
 			double *sat)
@@ -681,6 +732,8 @@ static double radiance_ratio(const struct aec *s, const struct o3a_stats *st,
 		if (!st->zones[z].count)
 			continue;
 		all += st->zones[z].count;
+		if (s->rho_state[z] != RHO_MEASURED)
+			continue;
 		y = zone_luma(st, z, inv, &sat);
 		if (sat > 0 || y < RADIANCE_MIN_Y || !(s->rho[z] > 0))
 			continue;
@@ -691,130 +744,237 @@ static double radiance_ratio(const struct aec *s, const struct o3a_stats *st,
 	return den > 0 && used >= RADIANCE_MIN_SUPPORT * all ? num / den : 0;
 }
 
-/* Update the radiance map; return a clipped zone's value (>= 1). */
+/* Update the radiance map; return a clipped zone's value (>= 1), and
+ * whether it is blind. */
 static double radiance_update(struct aec *s, uint32_t z, double y, double sat,
-			      double ratio, double exposure)
+			      double ratio, double exposure, bool *blind)
 {
-	double est, v;
+	uint8_t was = s->rho_state[z];
+	double v;
 
+	*blind = false;
 	if (sat <= 0) {
 		s->rho[z] = (float)(y / exposure);
+		s->rho_state[z] = RHO_MEASURED;
 		return y;
 	}
-	est = s->rho[z] > 0 ? (double)s->rho[z] : 0;
-	if (ratio > 1.0)
-		est *= ratio;
-	v = est * exposure;
+	v = (double)s->rho[z] * exposure;
+	if (ratio > 0 && (was == RHO_MEASURED || was == RHO_EXTRAPOLATED)) {
+		v *= ratio;
+		s->rho_state[z] = RHO_EXTRAPOLATED;
+	} else {
+		s->rho_state[z] = RHO_BOUND;
+		*blind = true;
+	}
 	v = v > 1.0 ? (v < RADIANCE_MAX_EXTRA ? v : RADIANCE_MAX_EXTRA) : 1.0;
 	s->rho[z] = (float)(v / exposure);
 	return v;
+}
+
+/* Sort saturated quads of value @v (>= 1) into the buckets. */
+static void sat_add(struct aec *s, double n, double v, bool blind)
+{
+	uint32_t b = AEC_SAT_BUCKETS;
+
+	if (!blind) {
+		/* The last bucket whose lower edge v reaches. */
+		uint32_t lo = 0, hi = AEC_SAT_BUCKETS - 1;
+
+		while (lo < hi) {
+			uint32_t mid = (lo + hi + 1) / 2;
+
+			if (v >= s->sat_edge[mid])
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		b = lo;
+	}
+	if (!(s->sat_count[b] > 0) || v < s->sat_min[b])
+		s->sat_min[b] = (float)v;
+	if (!(s->sat_count[b] > 0) || v > s->sat_max[b])
+		s->sat_max[b] = (float)v;
+	s->sat_count[b] += n;
+	s->sat_sum[b] += n * v;
+	s->sat_total += n;
 }
 
 static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
 		  double exposure, struct items *it)
 {
 	uint32_t zones = st->cols * st->rows;
-	double inv = luma_scale(st);
+	double inv = luma_scale(st), all = 0;
 	double ratio = radiance_ratio(s, st, exposure);
 
 	if (s->rho_cols != st->cols || s->rho_rows != st->rows) {
 		memset(s->rho, 0, sizeof(s->rho));
+		memset(s->rho_state, 0, sizeof(s->rho_state));
 		s->rho_cols = st->cols;
 		s->rho_rows = st->rows;
 	}
 	memset(it, 0, sizeof(*it));
-	s->n_sat = 0;
+	memset(s->sat_count, 0, sizeof(s->sat_count));
+	memset(s->sat_sum, 0, sizeof(s->sat_sum));
+	s->sat_total = 0;
 	for (uint32_t z = 0; z < zones; z++) {
 		double sat, y, a, vsat;
+		bool blind;
 
 		if (!st->zones[z].count)
 			continue;
+		all += st->zones[z].count;
 		y = zone_luma(st, z, inv, &sat);
 		if (sat < 1.0) /* the unsaturated quads' mean */
 			y = (y - sat) / (1.0 - sat);
 		y = y < 0 ? 0 : (y > 1 ? 1 : y);
-		vsat = radiance_update(s, z, y, sat, ratio, exposure);
-		if (sat > 0) {
-			s->sat_count[s->n_sat] =
-				(float)(sat * st->zones[z].count);
-			s->sat_value[s->n_sat++] = (float)vsat;
-		}
+		vsat = radiance_update(s, z, y, sat, ratio, exposure, &blind);
+		if (sat > 0)
+			sat_add(s, sat * st->zones[z].count, vsat, blind);
 		if (!(w[z] > 0))
 			continue;
 		a = (double)w[z] * st->zones[z].count;
-		item_add(s, it, a * (1.0 - sat), y);
-		item_add(s, it, a * sat, vsat);
+		item_add(s, it, a * (1.0 - sat), y, false);
+		item_add(s, it, a * sat, vsat, blind);
 	}
+	s->sat_fraction = all > 0 ? s->sat_total / all : 0;
 }
 
 /*
- * The top bin's mass as the saturated quads of the zones, with the values
- * meter() gave them (extrapolated where it could, else 1).
+ * A value for blind items that clips at any k worth considering: what a
+ * LOWER bound takes them for (they may be that bright), which keeps its k
+ * a true lower bound.
  */
-static void clipped_items(struct aec *s, struct items *it, double mass)
-{
-	double all = 0;
+#define BLIND_BRIGHT (1.0 / K_MIN)
 
-	for (uint32_t j = 0; j < s->n_sat; j++)
-		all += s->sat_count[j];
-	if (!(all > 0)) {
-		item_add(s, it, mass, 1.0);
+/*
+ * The clipped part of a histogram, from @u0 to @u1 (fractions of it, in
+ * order of brightness; @mass in all), as the saturated quads of the zones
+ * in the same order, with the values meter() gave them; blind ones, the
+ * brightest, at @blind_value (0: their bound). Within a bucket, values
+ * are taken as spread evenly from its least to its most (about its mean).
+ */
+static void clipped_items(struct aec *s, struct items *it, double u0, double u1,
+			  double mass, double blind_value)
+{
+	double c = 0;
+
+	if (!(s->sat_total > 0)) {
+		item_add(s, it, (u1 - u0) * mass,
+			 blind_value > 0 ? blind_value : 1.0, true);
 		return;
 	}
-	for (uint32_t j = 0; j < s->n_sat; j++)
-		item_add(s, it, mass * s->sat_count[j] / all, s->sat_value[j]);
+	for (uint32_t b = 0; b <= AEC_SAT_BUCKETS && c < u1; b++) {
+		double n = s->sat_count[b] / s->sat_total;
+		double lo = u0 > c ? u0 : c, hi = u1 < c + n ? u1 : c + n;
+		bool blind = b == AEC_SAT_BUCKETS;
+
+		double v, p;
+
+		if (hi <= lo) {
+			c += n;
+			continue;
+		}
+		v = s->sat_sum[b] / s->sat_count[b];
+		p = ((lo + hi) / 2 - c) / n - 0.5;
+		c += n;
+		v += (double)(s->sat_max[b] - s->sat_min[b]) * p;
+		v = v < s->sat_min[b] ? s->sat_min[b]
+				      : (v > s->sat_max[b] ? s->sat_max[b] : v);
+		item_add(s, it, (hi - lo) * mass,
+			 blind && blind_value > 0 ? blind_value : v, blind);
+	}
+}
+
+enum hist_kind { HIST_LUMA = 0, HIST_RED, HIST_BLUE };
+
+/* The cumulative histogram of @kind (luminance: the green histogram, or
+ * the Y one when the producer has no green); NULL when empty. */
+static const uint64_t *cumulative(struct aec *s, const struct o3a_stats *st,
+				  enum hist_kind kind)
+{
+	const uint32_t *h = kind == HIST_RED	? st->hist_r
+			    : kind == HIST_BLUE ? st->hist_b
+						: st->hist_g;
+	uint64_t *cum = s->cum[kind];
+
+	if (!s->cum_valid[kind]) {
+		cum[0] = 0;
+		for (uint32_t i = 0; i < st->hist_bins; i++)
+			cum[i + 1] = cum[i] + h[i];
+		if (kind == HIST_LUMA && !cum[st->hist_bins])
+			for (uint32_t i = 0; i < st->hist_bins; i++)
+				cum[i + 1] = cum[i] + st->hist_y[i];
+		s->cum_valid[kind] = true;
+	}
+	return cum[st->hist_bins] ? cum : NULL;
 }
 
 /*
  * The histogram between quantiles q_lo and q_hi as items, one per bin
- * (counts spread evenly within a bin); the top bin is clipped.
+ * (counts spread evenly within a bin). Clipped: the top bin, and the
+ * brightest counts as many as the zones' saturated quads - a quad
+ * saturates when any of its samples does, often before its luminance
+ * reaches the top bin.
  */
-static void hist_items(struct aec *s, const struct o3a_stats *st, double q_lo,
-		       double q_hi, struct items *it)
+static void hist_items(struct aec *s, const struct o3a_stats *st,
+		       const uint64_t *cum, double q_lo, double q_hi,
+		       double blind_value, struct items *it)
 {
 	uint32_t bins = st->hist_bins, i = 0, top = bins;
-	double total = (double)s->cum[bins], lo = q_lo * total,
-	       hi = q_hi * total;
+	double total = (double)cum[bins], lo = q_lo * total, hi = q_hi * total;
+	double clip = total * (1.0 - s->sat_fraction);
 
+	if (clip > (double)cum[bins - 1])
+		clip = (double)cum[bins - 1];
 	memset(it, 0, sizeof(*it));
 	/* The first bin reaching past lo, by bisection. */
 	while (i < top) {
 		uint32_t mid = (i + top) / 2;
 
-		if ((double)s->cum[mid + 1] <= lo)
+		if ((double)cum[mid + 1] <= lo)
 			i = mid + 1;
 		else
 			top = mid;
 	}
-	for (; i < bins && (double)s->cum[i] < hi; i++) {
-		double c0 = (double)s->cum[i], c1 = (double)s->cum[i + 1];
+	for (; i < bins && (double)cum[i] < hi; i++) {
+		double c0 = (double)cum[i], c1 = (double)cum[i + 1];
 		double a = lo > c0 ? lo : c0, b = hi < c1 ? hi : c1;
+		double m = b < clip ? b : clip;
 
 		if (b <= a)
 			continue;
-		if (i + 1 == bins)
-			clipped_items(s, it, b - a);
-		else
-			item_add(s, it, b - a,
-				 (i + ((a + b) / 2 - c0) / (c1 - c0)) / bins);
+		if (m > a)
+			item_add(s, it, m - a,
+				 (i + ((a + m) / 2 - c0) / (c1 - c0)) / bins,
+				 false);
+		if (b > m)
+			clipped_items(s, it,
+				      ((a > m ? a : m) - clip) / (total - clip),
+				      (b - clip) / (total - clip), total - clip,
+				      blind_value);
 	}
 }
 
 /*
- * A constraint's gain. Over clipped pixels whose brightness could not be
- * extrapolated it is a bound (they are at least 1): going down, the
- * exposure is then not cut below what the bound allows, which never
- * overshoots - RPi's "desaturate" works around the same blindness.
+ * A constraint's gain on one histogram; 0 when it has nothing to say.
+ * LOWER bounds take blind clipped pixels as bright as can be (so k stays
+ * a lower bound), UPPER ones at their bound (so k stays an upper bound,
+ * blind when they carry it: *blind).
  */
 static double constraint_gain(struct aec *s, const struct o3a_stats *st,
-			      const struct constraint *c, double target)
+			      const uint64_t *cum, const struct constraint *c,
+			      double target, bool *blind)
 {
+	bool lower = c->bound == BOUND_LOWER;
 	struct items it;
+	double k;
 
-	hist_items(s, st, c->q_lo, c->q_hi, &it);
+	hist_items(s, st, cum, c->q_lo, c->q_hi, lower ? BLIND_BRIGHT : 0, &it);
 	if (!(it.total > 0))
 		return 0;
-	return solve_gain(s, &it, target);
+	k = solve_gain(s, &it, target);
+	*blind = !lower && is_blind(&it, k, target);
+	return k;
 }
 
 /* ---- Per frame ---------------------------------------------------------- */
@@ -866,46 +1026,102 @@ static double limit_target(double y)
 	return y < EV_Y_TARGET_LIMIT ? y : EV_Y_TARGET_LIMIT;
 }
 
-/* The correction k the frame asks for: E* = E_in_effect x k. */
+/*
+ * The correction k the frame asks for: E* = E_in_effect x k. *blind when k
+ * is only an upper bound that blind clipped pixels carry (see probe()).
+ */
 static double frame_gain(struct aec *s, const struct o3a_stats *st,
 			 const struct aec_request *r, double lux,
-			 double exposure)
+			 double exposure, bool *blind)
 {
+	static const enum hist_kind upper_kinds[] = {HIST_LUMA, HIST_RED,
+						     HIST_BLUE};
 	const struct constraint_mode *cm;
 	struct items it;
-	double ev_gain = exp2(r->ev) * s->p.base_ev, k;
+	double ev_gain = exp2(r->ev) * s->p.base_ev, k, target;
 	int mode = select_mode(s->p.metering_by_enum, r->metering);
 
 	meter(s, st, zone_weights(s, mode, st), exposure, &it);
-	k = solve_gain(
-		s, &it,
-		limit_target(o3a_pwl_eval(&s->p.y_target, lux) * ev_gain));
+	target = limit_target(o3a_pwl_eval(&s->p.y_target, lux) * ev_gain);
+	k = solve_gain(s, &it, target);
+	*blind = is_blind(&it, k, target);
 
 	cm = &s->p.cmodes[select_mode(s->p.cmode_by_enum, r->constraint)];
-	if (st->hist_bins && cm->count) {
-		s->cum[0] = 0;
-		for (uint32_t i = 0; i < st->hist_bins; i++)
-			s->cum[i + 1] = s->cum[i] + st->hist_y[i];
-	}
+	memset(s->cum_valid, 0, sizeof(s->cum_valid));
 	for (uint32_t i = 0; st->hist_bins && i < cm->count; i++) {
 		const struct constraint *c = &cm->c[i];
-		double t = o3a_pwl_eval(&c->y_target, lux) * ev_gain, kc;
+		double t =
+			limit_target(o3a_pwl_eval(&c->y_target, lux) * ev_gain);
+		bool lower = c->bound == BOUND_LOWER;
 
-		kc = constraint_gain(s, st, c, limit_target(t));
-		if (!(kc > 0))
-			continue;
-		if ((c->bound == BOUND_LOWER && kc > k) ||
-		    (c->bound == BOUND_UPPER && kc < k))
-			k = kc;
+		/*
+		 * LOWER bounds are on luminance; UPPER ones keep highlights
+		 * from clipping, and a raw channel clips on its own: each
+		 * colour histogram must keep to them.
+		 */
+		for (size_t h = 0; h < (lower ? 1 : 3); h++) {
+			const uint64_t *cum = cumulative(s, st, upper_kinds[h]);
+			bool b = false;
+			double kc;
+
+			if (!cum)
+				continue;
+			kc = constraint_gain(s, st, cum, c, t, &b);
+			if (!(kc > 0))
+				continue;
+			if ((lower && kc > k) || (!lower && kc < k)) {
+				k = kc;
+				*blind = b;
+			}
+		}
 	}
 	return k < K_MIN ? K_MIN : (k > K_MAX ? K_MAX : k);
 }
 
 /*
+ * A blind over-exposure: pixels clipped at an unknown brightness carry
+ * what the frame measures, so E* is only an upper bound and the truth may
+ * be any amount lower (a fully clipped frame says only "at least 6x too
+ * bright"). Cutting one bound at a time takes a round trip per step; an
+ * undershoot is cheap instead, as the next frame that is not clipped
+ * measures exactly (even 30x under-exposed, the zone means are good to a
+ * per cent). So probe below the bound; frames that come in at the same
+ * exposure while that probe is in flight tell nothing new, and each asks
+ * for another probe so that the frames to come land at spread exposures
+ * and the first that measures gives the answer (the radiance map then
+ * extrapolates any that clip). The first probe lands first, so it is the
+ * one most likely to measure: probe_factor^2 below the bound when nearly
+ * everything clipped (the scene may be hundreds of times too bright),
+ * probe_factor below otherwise. In powers of probe_factor:
+ */
+#define PROBE_RUNGS 4
+#define PROBE_FULL  0.95 /* saturated fraction of "nearly everything" */
+static const double probe_full[PROBE_RUNGS] = {2, 3, 1, 4};
+static const double probe_part[PROBE_RUNGS] = {1, 2, 3, 0.5};
+
+static double probe(struct aec *s, double current, double bound)
+{
+	const double *rungs;
+
+	if (s->probing && fabs(log(current / s->probe_exposure)) < 0.005) {
+		if (s->probe_rung + 1 < PROBE_RUNGS)
+			s->probe_rung++;
+	} else {
+		s->probe_rung = 0;
+		s->probe_full = s->sat_fraction >= PROBE_FULL;
+	}
+	rungs = s->probe_full ? probe_full : probe_part;
+	s->probing = true;
+	s->probe_exposure = current;
+	return bound / pow(s->p.probe_factor, rungs[s->probe_rung]);
+}
+
+/*
  * Damping, in log exposure, from the last realised request towards the
- * estimate. Whole steps at start-up, on the fast path (heavily
- * over-exposed) and for large corrections; small ones move by speed (by
- * its square root within 20 %, as RPi does near the target).
+ * estimate. Corrections within stable_region are not made (no creeping on
+ * noise). Whole steps at start-up, on the fast path (heavily over-exposed)
+ * and for large corrections; small ones move by speed (by its square root
+ * within 20 %, as RPi does near the target).
  */
 static double damp(const struct aec *s, double estimate, double k)
 {
@@ -915,11 +1131,11 @@ static double damp(const struct aec *s, double estimate, double k)
 	if (!s->have_ref || !(s->ref_total > 0))
 		return estimate;
 	lr = log(estimate / s->ref_total);
+	if (fabs(lr) <= log1p(p->stable_region))
+		return s->ref_total;
 	if (s->frames < (uint64_t)p->startup_frames ||
 	    k < p->fast_reduce_threshold)
 		return estimate;
-	if (fabs(lr) <= log1p(p->stable_region))
-		return s->ref_total;
 	if (fabs(lr) > log1p(p->jump_threshold))
 		return estimate;
 	f = fabs(lr) <= log(1.2) ? sqrt(p->speed) : p->speed;
@@ -961,6 +1177,7 @@ static void aec_process(void *priv, struct o3a_frame_context *fc)
 	const struct o3a_sensor_state *ie = &fc->in_effect;
 	struct aec_request r;
 	double sensor, current, k, estimate, lux;
+	bool blind;
 	int state;
 
 	read_request(fc->request, &r);
@@ -980,10 +1197,15 @@ static void aec_process(void *priv, struct o3a_frame_context *fc)
 		return;
 	}
 	lux = fc->lux_valid && fc->lux > 0 ? fc->lux : DEFAULT_LUX;
-	k = frame_gain(s, fc->stats, &r, lux, current);
+	k = frame_gain(s, fc->stats, &r, lux, current, &blind);
 	estimate = current * k;
 	state = ae_state(s, sensor, estimate, k);
-	finish(s, fc, damp(s, estimate, k), state);
+	if (blind) {
+		finish(s, fc, probe(s, current, estimate), state);
+	} else {
+		s->probing = false;
+		finish(s, fc, damp(s, estimate, k), state);
+	}
 	s->frames++;
 	/* Until prepare tells what agc made of it. */
 	s->ref_total = s->output;

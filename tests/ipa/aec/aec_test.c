@@ -243,19 +243,38 @@ static void test_clipped_converges_down(void **state)
 	int i;
 
 	(void)state;
-	/* A flat scene that needs 1000 µs, starting 20x over: all clipped.
-	 * Each step is a bound (never below 1000), and it gets there. */
+	/*
+	 * A flat scene that needs 1000 µs, starting 20x over: all clipped,
+	 * blind. (Before: each step was a bound, halving per round.) Now the
+	 * first step probes far below (probe_factor^2 under the bound of
+	 * 20000 x 0.16), and the unclipped probe measures exactly: two
+	 * rounds.
+	 */
 	for (int z = 0; z < 192; z++)
 		radiance[z] = 0.16 / 1000;
 	rig_init(&r, FLAT_END, NULL);
 	for (i = 0; i < 6 && fabs(e / 1000 - 1) > 0.01; i++) {
 		expose(&r, radiance, e);
 		e = rig_total(&r, e);
-		assert_true(e >= 1000 * (1 - 1e-6));
-		assert_true(e < prev);
+		if (!i)
+			assert_rel(e, 20000 * 0.16 / 16, 1e-3);
+		assert_true(e < prev || i == 1);
 		prev = e;
 	}
 	assert_true(i <= 2);
+	assert_rel(e, 1000, 0.01);
+	rig_finish(&r);
+
+	/* The same scene 4000x over: the first probe (40x over) still clips
+	 * (blind again, probing afresh from there), the second measures:
+	 * three rounds. */
+	rig_init(&r, FLAT_END, NULL);
+	e = 4000000;
+	for (i = 0; i < 6 && fabs(e / 1000 - 1) > 0.01; i++) {
+		expose(&r, radiance, e);
+		e = rig_total(&r, e);
+	}
+	assert_true(i <= 3);
 	assert_rel(e, 1000, 0.01);
 	rig_finish(&r);
 
@@ -294,9 +313,10 @@ static void test_fast_path(void **state)
 	 * the exposure) is cut at once. */
 	rig_uniform(&r, 0.64);
 	assert_rel(rig_total(&r, 1000), 250, 1e-3);
-	/* Fully clipped: at once to the bound. */
+	/* Fully clipped, blind: at once, far below the bound of 160 µs (a
+	 * probe, see test_blind_probes). */
 	rig_uniform(&r, 1.0);
-	assert_rel(rig_total(&r, 1000), 160, 1e-3);
+	assert_rel(rig_total(&r, 1000), 160.0 / 16, 1e-3);
 	rig_finish(&r);
 
 	/* With the threshold at 0 there is no fast path: damped. */
@@ -356,6 +376,145 @@ static void test_in_flight_not_reapplied(void **state)
 		first = e;
 	}
 	assert_rel(first, 1500, 0.03);
+	rig_finish(&r);
+}
+
+/* Zones 0..@n_bright-1 (of 192) at @bright, the rest at @dark. */
+static void two_level(struct rig *r, uint32_t n_bright, double bright,
+		      double dark)
+{
+	for (uint32_t z = 0; z < 192; z++)
+		rig_zone(r, z % 16, z / 16, z < n_bright ? bright : dark);
+	rig_rebuild(r);
+}
+
+static void test_blind_probes(void **state)
+{
+	/* Fully clipped: probes 16, 64, 4, 256 times below the bound, then
+	 * the deepest again, while frames keep coming at the same exposure
+	 * (the probes in flight). */
+	static const double full[] = {16, 64, 4, 256, 256};
+	/* Partly clipped but blind (90 % of the zones): 4, 16, 64, 2. */
+	static const double part[] = {4, 16, 64, 2, 2};
+	struct rig r;
+	double bound, k;
+
+	(void)state;
+	rig_init(&r, FLAT_END, NULL);
+	rig_uniform(&r, 1.0);
+	for (size_t i = 0; i < 5; i++)
+		assert_rel(rig_total(&r, 1000), 1000 * 0.16 / full[i], 1e-3);
+	/* A probe landed (another exposure), still blind: afresh. */
+	assert_rel(rig_total(&r, 500), 500 * 0.16 / 16, 1e-3);
+	/* Measured (nothing clipped): exact, probing over. */
+	rig_uniform(&r, 0.04);
+	assert_rel(rig_total(&r, 10), 40, 1e-3);
+	rig_finish(&r);
+
+	rig_init(&r, FLAT_END, NULL);
+	rig_set_int(&r, O3A_CONTROL_AE_METERING_MODE, O3A_METERING_MATRIX);
+	two_level(&r, 173, 1.0, 0.02);
+	/* Bound: 173/192 x min(1, k) + 19/192 x 0.02 k = 0.16. */
+	k = 0.16 / (173.0 / 192 + 19.0 / 192 * 0.02);
+	bound = 1000 * k;
+	for (size_t i = 0; i < 5; i++)
+		assert_rel(rig_total(&r, 1000), bound / part[i], 1e-3);
+	rig_finish(&r);
+
+	/* A few clipped zones (5 %) are not blind: the bound itself. */
+	rig_init(&r, FLAT_END, NULL);
+	rig_set_int(&r, O3A_CONTROL_AE_METERING_MODE, O3A_METERING_MATRIX);
+	two_level(&r, 10, 1.0, 0.3);
+	k = 0.16 / (10.0 / 192 + 182.0 / 192 * 0.3);
+	assert_rel(rig_total(&r, 1000), 1000 * k, 1e-3);
+	rig_finish(&r);
+}
+
+/* The radiance map learns nothing from zones only known as "clipped": a
+ * partly clipped frame after a fully clipped one is judged as if alone. */
+static void test_bound_zones_not_extrapolated(void **state)
+{
+	double radiance[192], alone, after;
+	struct rig r;
+
+	(void)state;
+	for (int z = 0; z < 192; z++)
+		radiance[z] = (0.02 + 0.3 * z / 191.0) / 1000;
+	rig_init(&r, FLAT_END, NULL);
+	expose(&r, radiance, 6000);
+	alone = rig_total(&r, 6000);
+	rig_finish(&r);
+
+	rig_init(&r, FLAT_END, NULL);
+	expose(&r, radiance, 200000);
+	rig_total(&r, 200000);
+	expose(&r, radiance, 6000);
+	after = rig_total(&r, 6000);
+	rig_finish(&r);
+	assert_rel(after, alone, 1e-6);
+}
+
+/*
+ * Constraints see clipping as the zones count it: a quad saturates when
+ * any sample does, often before its luminance reaches the histogram's top
+ * bin; UPPER bounds hold on every colour channel; the top quantiles of a
+ * clipped histogram take the brightest extrapolated values.
+ */
+static void test_constraints_and_clipping(void **state)
+{
+	double radiance[192], e;
+	struct rig r;
+
+	(void)state;
+	/* 10 % of the zones at G 0.95 with saturated quads (a red sample
+	 * clipped): highlight (top 2 % at most 0.8) takes them as at least
+	 * 1, not 0.95 - at most 800 µs, not 842. */
+	rig_init(&r, CONSTRAINTS, NULL);
+	for (uint32_t z = 0; z < 192; z++)
+		assert_int_equal(o3a_stats_set_zone(r.stats, z % 16, z / 16,
+						    100, z % 10 ? 0.04 : 1.0,
+						    z % 10 ? 0.04 : 0.95,
+						    z % 10 ? 0.04 : 0.5,
+						    z % 10 ? 0 : 100),
+				 0);
+	rig_rebuild(&r);
+	rig_set_int(&r, O3A_CONTROL_AE_CONSTRAINT_MODE,
+		    O3A_CONSTRAINT_HIGHLIGHT);
+	assert_true(rig_total(&r, 1000) <= 800 * (1 + 1e-9));
+	rig_finish(&r);
+
+	/* Reddish highlights, R 0.9 / G 0.5, unclipped: luminance alone
+	 * would allow 1.6x; the red channel holds it to 0.8 / 0.9. */
+	rig_init(&r, CONSTRAINTS, NULL);
+	for (uint32_t z = 0; z < 192; z++)
+		assert_int_equal(o3a_stats_set_zone(r.stats, z % 16, z / 16,
+						    100, z % 10 ? 0.04 : 0.9,
+						    z % 10 ? 0.04 : 0.5,
+						    z % 10 ? 0.04 : 0.3, 0),
+				 0);
+	rig_rebuild(&r);
+	rig_set_int(&r, O3A_CONTROL_AE_CONSTRAINT_MODE,
+		    O3A_CONSTRAINT_HIGHLIGHT);
+	assert_rel(rig_total(&r, 1000), 1000 * 0.8 / 0.9, 1e-2);
+	rig_set_int(&r, O3A_CONTROL_AE_CONSTRAINT_MODE, O3A_CONSTRAINT_NORMAL);
+	e = rig_total(&r, 1000);
+	assert_true(e > 1500);
+	rig_finish(&r);
+
+	/* A graded scene measured, then 8x brighter with most zones
+	 * clipped, in normal mode: the top 2 % are the brightest
+	 * extrapolated zones, far above 0.5, so the LOWER bound does not
+	 * hold the exposure up (before: at half, a round per halving). */
+	for (int z = 0; z < 192; z++)
+		radiance[z] = (0.02 + 0.3 * z / 191.0) / 1000;
+	rig_init(&r, CONSTRAINTS, NULL);
+	rig_set_int(&r, O3A_CONTROL_AE_CONSTRAINT_MODE, O3A_CONSTRAINT_NORMAL);
+	expose(&r, radiance, 1000);
+	e = rig_total(&r, 1000);
+	for (int z = 0; z < 192; z++)
+		radiance[z] *= 8;
+	expose(&r, radiance, e);
+	assert_rel(rig_total(&r, e), e / 8, 0.02);
 	rig_finish(&r);
 }
 
@@ -478,6 +637,9 @@ int main(void)
 		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_damping_and_startup),
 		cmocka_unit_test(test_in_flight_not_reapplied),
+		cmocka_unit_test(test_blind_probes),
+		cmocka_unit_test(test_bound_zones_not_extrapolated),
+		cmocka_unit_test(test_constraints_and_clipping),
 		cmocka_unit_test(test_lock_and_manual),
 		cmocka_unit_test(test_ae_state),
 		cmocka_unit_test(test_no_stats),
