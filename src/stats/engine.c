@@ -335,15 +335,18 @@ static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
 			const uint8_t *chroma = NULL;
 
 			if (fast) {
-				struct o3a_row_job job = {row0,
-							  row1,
-							  g->x / 2,
-							  kw,
-							  kb,
-							  cols,
-							  &s->zones[zr * cols],
-							  &s->focus[zr * cols],
-							  e->gh};
+				struct o3a_row_job job = {
+					.row0 = row0,
+					.row1 = row1,
+					.q0 = g->x / 2,
+					.step = step,
+					.kw = kw,
+					.kb = kb,
+					.cols = cols,
+					.zones = &s->zones[zr * cols],
+					.focus = &s->focus[zr * cols],
+					.gh = e->gh,
+				};
 
 				o3a_row_fast(rd, ha, &job);
 				continue;

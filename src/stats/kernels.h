@@ -119,7 +119,8 @@ void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 struct o3a_row_job {
 	const uint8_t *row0, *row1;
 	uint32_t q0;	    /* absolute quad column of the window's quad 0 */
-	uint32_t kw;	    /* quads of the window in the row */
+	uint32_t step;	    /* read every step-th quad */
+	uint32_t kw;	    /* quads read in the row */
 	const uint32_t *kb; /* cols + 1 zone column boundaries, in quads */
 	uint32_t cols;
 	struct o3a_zone *zones; /* this zone row's cols zones */
@@ -136,7 +137,8 @@ struct o3a_row_job {
 #define O3A_ROW_PITCH_10 (1024 + O3A_STATS_HIST_SKEW)
 #define O3A_ROW_PITCH_12 (4096 + O3A_STATS_HIST_SKEW)
 
-/** o3a_row_fast_ok() - whether o3a_row_fast() handles this frame. */
+/** o3a_row_fast_ok() - whether o3a_row_fast() handles this frame (with
+ * subsampling @step). */
 bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		     uint32_t step);
 

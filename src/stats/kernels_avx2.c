@@ -407,26 +407,49 @@ struct block_vals {
 /* The frame's constants, in registers for the whole row. */
 struct row_consts {
 	__m256i mask, white, black;
+	__m256i gidx; /* subsampled: byte offsets of 8 quads, step apart */
 	size_t row_bytes;
+	size_t step; /* quads between read quads */
 };
 
-/* Can a block of 16 quads from absolute quad @a be loaded from the row? */
+/* Can a block of 16 read quads from absolute quad @a (its first) be
+ * loaded from the row? */
 static INLINE bool block_readable(const struct row_consts *k, bool packed,
-				  size_t a)
+				  bool sub, size_t a)
 {
 	if (packed)
 		return !(a & 1) && a * 5 / 2 + 40 <= k->row_bytes;
+	if (sub)
+		return (a + 15 * k->step + 1) * 4 <= k->row_bytes;
 	return (a + 16) * 4 <= k->row_bytes;
 }
 
 static INLINE AVX2 void block_load(const struct row_consts *k,
 				   const unsigned order, const bool packed,
-				   const uint8_t *row0, const uint8_t *row1,
-				   size_t a, struct block_vals *v)
+				   const bool sub, const uint8_t *row0,
+				   const uint8_t *row1, size_t a,
+				   struct block_vals *v)
 {
 	__m256i p0, p1, p2, p3, m, r, b;
 
-	if (packed) {
+	if (sub) {
+		/* Every step-th quad: each quad's two pixels of a line are
+		 * one 32-bit word; gather 8 of them at a time. */
+		const int *g0 = (const int *)(row0 + a * 4);
+		const int *g1 = (const int *)(row1 + a * 4);
+		const size_t half = 8 * k->step; /* ints */
+
+		split_even_odd(_mm256_i32gather_epi32(g0, k->gidx, 1),
+			       _mm256_i32gather_epi32(g0 + half, k->gidx, 1),
+			       &p0, &p1);
+		split_even_odd(_mm256_i32gather_epi32(g1, k->gidx, 1),
+			       _mm256_i32gather_epi32(g1 + half, k->gidx, 1),
+			       &p2, &p3);
+		p0 = _mm256_and_si256(p0, k->mask);
+		p1 = _mm256_and_si256(p1, k->mask);
+		p2 = _mm256_and_si256(p2, k->mask);
+		p3 = _mm256_and_si256(p3, k->mask);
+	} else if (packed) {
 		__m256i x, y;
 
 		unpack10(row0 + a * 5 / 2, &x, &y);
@@ -476,7 +499,7 @@ static INLINE AVX2 void block_load(const struct row_consts *k,
  * whose line ends before a whole block); the other lanes are 0. */
 static __attribute__((noinline)) AVX2 void
 block_scalar(const struct o3a_reader *rd, const uint8_t *row0,
-	     const uint8_t *row1, size_t a, int lo, int hi,
+	     const uint8_t *row1, size_t a, size_t step, int lo, int hi,
 	     struct block_vals *v)
 {
 	struct o3a_quads tmp;
@@ -484,8 +507,8 @@ block_scalar(const struct o3a_reader *rd, const uint8_t *row0,
 	int i;
 
 	memset(l, 0, sizeof(l));
-	o3a_read_bayer_scalar(rd, row0, row1, (uint32_t)(a + (size_t)lo),
-			      (uint32_t)(hi - lo), 1, &tmp);
+	o3a_read_bayer_scalar(rd, row0, row1, (uint32_t)(a + (size_t)lo * step),
+			      (uint32_t)(hi - lo), (uint32_t)step, &tmp);
 	for (i = lo; i < hi; i++) {
 		l[0][i] = tmp.r[i - lo];
 		l[1][i] = (uint16_t)(tmp.g1[i - lo] + tmp.g2[i - lo]);
@@ -550,7 +573,7 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 				 const struct o3a_hist_acc *ha,
 				 const struct o3a_row_job *job,
 				 const unsigned order, const bool packed,
-				 const uint32_t pitch)
+				 const bool sub, const uint32_t pitch)
 {
 	const uint8_t *const row0 = job->row0, *const row1 = job->row1;
 	const size_t q0 = job->q0;
@@ -569,6 +592,9 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 	k.white = _mm256_set1_epi16((short)rd->white);
 	k.black = _mm256_set1_epi16((short)rd->black);
 	k.row_bytes = rd->row_bytes;
+	k.step = sub ? job->step : 1;
+	k.gidx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+				    _mm256_set1_epi32((int)(4 * k.step)));
 	z.r = z.g = z.b = z.sat = _mm256_setzero_si256();
 	/* Packed blocks start on a 4-pixel group: maybe one quad early. */
 	b = packed && (q0 & 1) ? -1 : 0;
@@ -578,9 +604,9 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 		__m256i gh, y;
 		int ls;
 
-		if (block_readable(&k, packed, q0 + (size_t)b)) {
-			block_load(&k, order, packed, row0, row1,
-				   q0 + (size_t)b, &v);
+		if (block_readable(&k, packed, sub, q0 + (size_t)b * k.step)) {
+			block_load(&k, order, packed, sub, row0, row1,
+				   q0 + (size_t)b * k.step, &v);
 		} else {
 			/* The last block, at the end of the line: move it
 			 * back to end at the last quad when it can be loaded
@@ -590,18 +616,20 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 			if (packed && ((q0 + (size_t)nb) & 1))
 				nb++;
 			if (nb >= 0 && nb > b - 16 &&
-			    block_readable(&k, packed, q0 + (size_t)nb)) {
+			    block_readable(&k, packed, sub,
+					   q0 + (size_t)nb * k.step)) {
 				lo = b - nb;
 				b = nb;
 				hi = kw - b < 16 ? kw - b : 16;
-				block_load(&k, order, packed, row0, row1,
-					   q0 + (size_t)b, &v);
+				block_load(&k, order, packed, sub, row0, row1,
+					   q0 + (size_t)b * k.step, &v);
 			} else {
 				/* (v itself stays in registers) */
 				struct block_vals sv;
 
-				block_scalar(rd, row0, row1, q0 + (size_t)b, lo,
-					     hi, &sv);
+				block_scalar(rd, row0, row1,
+					     q0 + (size_t)b * k.step, k.step,
+					     lo, hi, &sv);
 				v = sv;
 			}
 		}
@@ -676,48 +704,56 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 	}
 }
 
-#define ROW_FAST(order, packed, pitch)                                         \
-	static AVX2 void row_fast_##order##_##packed##_##pitch(                \
+#define ROW_FAST(order, packed, sub, pitch)                                    \
+	static AVX2 void row_fast_##order##_##packed##sub##_##pitch(           \
 		const struct o3a_reader *rd, const struct o3a_hist_acc *ha,    \
 		const struct o3a_row_job *job)                                 \
 	{                                                                      \
-		row_fast(rd, ha, job, order, packed, pitch);                   \
+		row_fast(rd, ha, job, order, packed, sub, pitch);              \
 	}
-ROW_FAST(0, 0, 1040)
-ROW_FAST(1, 0, 1040)
-ROW_FAST(2, 0, 1040)
-ROW_FAST(3, 0, 1040)
-ROW_FAST(0, 1, 1040)
-ROW_FAST(1, 1, 1040)
-ROW_FAST(2, 1, 1040)
-ROW_FAST(3, 1, 1040)
-ROW_FAST(0, 0, 4112)
-ROW_FAST(1, 0, 4112)
-ROW_FAST(2, 0, 4112)
-ROW_FAST(3, 0, 4112)
+#define ROW_FAST4(packed, sub, pitch)                                          \
+	ROW_FAST(0, packed, sub, pitch)                                        \
+	ROW_FAST(1, packed, sub, pitch)                                        \
+	ROW_FAST(2, packed, sub, pitch)                                        \
+	ROW_FAST(3, packed, sub, pitch)
+#define ROW_FAST_FNS(packed, sub, pitch)                                       \
+	{                                                                      \
+		row_fast_0_##packed##sub##_##pitch,                            \
+			row_fast_1_##packed##sub##_##pitch,                    \
+			row_fast_2_##packed##sub##_##pitch,                    \
+			row_fast_3_##packed##sub##_##pitch                     \
+	}
+ROW_FAST4(0, 0, 1040)
+ROW_FAST4(1, 0, 1040)
+ROW_FAST4(0, 0, 4112)
+ROW_FAST4(0, 1, 1040)
+ROW_FAST4(0, 1, 4112)
 
 typedef void row_fast_fn(const struct o3a_reader *rd,
 			 const struct o3a_hist_acc *ha,
 			 const struct o3a_row_job *job);
 
-/* The instance for this frame: Bayer order, packing and histogram pitch
- * (O3A_ROW_PITCH_10 up to 10 bits, O3A_ROW_PITCH_12 above). */
+/* The instance for this frame: Bayer order, packing, subsampling and
+ * histogram pitch (O3A_ROW_PITCH_10 up to 10 bits, O3A_ROW_PITCH_12
+ * above). */
 AVX2 void o3a_row_fast_avx2(const struct o3a_reader *rd,
 			    const struct o3a_hist_acc *ha,
 			    const struct o3a_row_job *job)
 {
-	static row_fast_fn *const fn[3][4] = {
-		{row_fast_0_0_1040, row_fast_1_0_1040, row_fast_2_0_1040,
-		 row_fast_3_0_1040},
-		{row_fast_0_1_1040, row_fast_1_1_1040, row_fast_2_1_1040,
-		 row_fast_3_1_1040},
-		{row_fast_0_0_4112, row_fast_1_0_4112, row_fast_2_0_4112,
-		 row_fast_3_0_4112},
+	static row_fast_fn *const fn[5][4] = {
+		ROW_FAST_FNS(0, 0, 1040), ROW_FAST_FNS(1, 0, 1040),
+		ROW_FAST_FNS(0, 0, 4112), ROW_FAST_FNS(0, 1, 1040),
+		ROW_FAST_FNS(0, 1, 4112),
 	};
-	unsigned kind = rd->packing == O3A_PACKING_CSI2 ? 1
-			: ha->pitch == O3A_ROW_PITCH_10 ? 0
-							: 2;
+	bool p10 = ha->pitch == O3A_ROW_PITCH_10;
+	unsigned kind;
 
+	if (rd->packing == O3A_PACKING_CSI2)
+		kind = 1;
+	else if (job->step > 1)
+		kind = p10 ? 3 : 4;
+	else
+		kind = p10 ? 0 : 2;
 	fn[kind][rd->bayer_order & 3](rd, ha, job);
 }
 #endif

@@ -254,7 +254,8 @@ static void test_wide_frames(void **state)
 /*
  * The fused row kernel's edges: rows of a few blocks and less, lines that
  * end before a whole block (no padding), windows starting on odd quads
- * (packed blocks start a quad early), zones narrower than a block.
+ * (packed blocks start a quad early), zones narrower than a block,
+ * subsampled rows.
  */
 static void test_block_edges(void **state)
 {
@@ -275,6 +276,10 @@ static void test_block_edges(void **state)
 			cd.cfg.cols = 1 + w % 37;
 			cd.cfg.rows = 2;
 			run_case(&cd, true);
+			/* subsampled: gathered blocks, step apart */
+			cd.cfg.subsample = 2 + w % 4;
+			run_case(&cd, true);
+			cd.cfg.subsample = 1;
 			if (w < 8)
 				continue;
 			cd.cfg.window.x = 2 + 2 * (w % 3);
