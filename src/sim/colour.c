@@ -121,6 +121,7 @@ static void builtin_ccms_fill(struct o3a_sim_colour *c)
 void o3a_sim_colour_builtin(struct o3a_sim_colour *colour)
 {
 	memset(colour, 0, sizeof(*colour));
+	colour->sens_r = colour->sens_b = 1.0;
 	builtin_curve_fill(colour);
 	builtin_ccms_fill(colour);
 	snprintf(colour->origin, sizeof(colour->origin),
@@ -179,6 +180,17 @@ static int read_curve(json_t *awb, struct o3a_sim_colour *c, const char *path,
 	json_t *curve = json_object_get(awb, "ct_curve");
 	size_t n;
 
+	/* Raspberry Pi's sensitivity_r/_b (libcamera src/ipa/rpi/controller/
+	 * rpi/awb.cpp): the gains are sensitivity / curve(T), so a neutral
+	 * of this unit has r/g = curve_r(T) / sensitivity_r. The sim renders
+	 * the unit the tuning file describes. */
+	json_t *sr = json_object_get(awb, "sensitivity_r");
+	json_t *sb = json_object_get(awb, "sensitivity_b");
+
+	if (json_is_number(sr) && json_number_value(sr) > 0)
+		c->sens_r = json_number_value(sr);
+	if (json_is_number(sb) && json_number_value(sb) > 0)
+		c->sens_b = json_number_value(sb);
 	if (!curve)
 		return 0;
 	if (!json_is_array(curve) ||
@@ -249,6 +261,7 @@ int o3a_sim_colour_load(const char *tuning_path, struct o3a_sim_colour *colour,
 	int have_curve, have_ccms;
 
 	memset(colour, 0, sizeof(*colour));
+	colour->sens_r = colour->sens_b = 1.0;
 	root = json_load_file(tuning_path, 0, &jerr);
 	if (!root) {
 		int code = jerr.line < 0 ? -ENOENT : -EINVAL;
@@ -385,6 +398,8 @@ void o3a_sim_colour_matrix(const struct o3a_sim_colour *colour, double ct_k,
 	double ccm[9], inv[9], q[3] = {1, 1, 1}, n[3], g;
 
 	o3a_sim_colour_ct_curve(colour, ct_k, &n[0], &n[2]);
+	n[0] /= colour->sens_r;
+	n[2] /= colour->sens_b;
 	n[1] = 1.0;
 	ccm_at(colour, ct_k, ccm);
 	invert3(ccm, inv);

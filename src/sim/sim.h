@@ -127,6 +127,10 @@ struct o3a_sim_colour {
 	size_t n_ccm;
 	double ccm_ct[O3A_SIM_MAX_CCMS];
 	double ccm[O3A_SIM_MAX_CCMS][9];
+	/* The tuning's awb sensitivity_r/_b (1.0 when absent): this unit's
+	 * response relative to the calibrated one (see colour.c). */
+	double sens_r;
+	double sens_b;
 	char origin[256];
 };
 
