@@ -1084,10 +1084,10 @@ static double frame_gain(struct aec *s, const struct o3a_stats *st,
  * be any amount lower (a fully clipped frame says only "at least 6x too
  * bright"). Cutting one bound at a time takes a round trip per step; an
  * undershoot is cheap instead, as the next frame that is not clipped
- * measures exactly (even 30x under-exposed, the zone means are good to a
- * per cent). So probe below the bound; frames that come in at the same
- * exposure while that probe is in flight tell nothing new, and each asks
- * for another probe so that the frames to come land at spread exposures
+ * measures exactly (on the virtual camera, a frame 25x under-exposed gave
+ * E* to within 1 %). So probe below the bound; frames that come in at the
+ * same exposure while that probe is in flight tell nothing new, and each
+ * asks for another probe so that the frames to come land at spread exposures
  * and the first that measures gives the answer (the radiance map then
  * extrapolates any that clip). The first probe lands first, so it is the
  * one most likely to measure: probe_factor^2 below the bound when nearly
