@@ -165,16 +165,61 @@ static void test_capture_jpeg(void **state)
 	}
 }
 
-/* DNG output: dcraw identifies it as ours. */
+/* DNG output: dcraw identifies it as ours and renders it with the right
+ * colours (its white balance from AsShotNeutral, colour from
+ * ColorMatrix1): the ColorChecker's grey patches come out grey, its red
+ * patch red. Patch centres as the virtual camera lays the chart out at
+ * 640x480 (6x4 patches). */
 static void test_capture_dng(void **state)
 {
+	static const int greys[][2] = {
+		{160, 420}, {266, 420}, {373, 420}, {480, 420}};
+	char path[128];
+	size_t size;
+	char *ppm;
+	const uint8_t *px;
+	int w, h, max, off = 0;
+
 	(void)state;
-	assert_int_equal(
-		sh("%s capture -q -n 2 -o %s/raw%%02d.dng", open3a, dir), 0);
-	assert_int_equal(sh("dcraw -i -v %s/raw01.dng | grep -q 'Camera: "
+	assert_int_equal(sh("%s capture -q -n 12 -o %s/raw%%02d.dng "
+			    "--output-every 11",
+			    open3a, dir),
+			 0);
+	assert_int_equal(sh("dcraw -i -v %s/raw11.dng | grep -q 'Camera: "
 			    "open3a'",
 			    dir),
 			 0);
+	assert_int_equal(
+		sh("dcraw -w -c %s/raw11.dng > %s/raw11.ppm", dir, dir), 0);
+	snprintf(path, sizeof(path), "%s/raw11.ppm", dir);
+	ppm = slurp(path, &size);
+	assert_non_null(ppm);
+	assert_int_equal(sscanf(ppm, "P6 %d %d %d%n", &w, &h, &max, &off), 3);
+	assert_int_equal(w, 640);
+	assert_int_equal(h, 480);
+	assert_int_equal(max, 255);
+	px = (const uint8_t *)ppm + off + 1;
+	for (size_t p = 0; p < sizeof(greys) / sizeof(greys[0]); p++) {
+		double m[3] = {0, 0, 0};
+
+		for (int y = -8; y < 8; y++)
+			for (int x = -8; x < 8; x++)
+				for (int c = 0; c < 3; c++)
+					m[c] += px[((size_t)(greys[p][1] + y) *
+							    w +
+						    greys[p][0] + x) *
+							   3 +
+						   c] /
+						256.0;
+		print_message("dcraw grey patch %zu: %.1f %.1f %.1f\n", p, m[0],
+			      m[1], m[2]);
+		assert_true(fabs(m[0] / m[1] - 1) < 0.06);
+		assert_true(fabs(m[2] / m[1] - 1) < 0.06);
+	}
+	/* the red patch (third row, third column) */
+	px += ((size_t)300 * w + 266) * 3;
+	assert_true(px[0] > 2 * px[1] && px[0] > 2 * px[2]);
+	free(ppm);
 }
 
 /* Raw output: the bytes as captured plus a JSON sidecar. */
