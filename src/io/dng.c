@@ -27,6 +27,7 @@
 #include <open3a/stats.h>
 
 #include "core/log.h"
+#include "core/mat3.h"
 #include "isp/unpack.h"
 
 /* TIFF/EP tags that libtiff only knows in the EXIF IFD; DNG (being
@@ -45,26 +46,6 @@ static const uint8_t cfa_patterns[4][4] = {
 	{2, 1, 1, 0}, /* BGGR */
 };
 
-static int invert3(const double m[9], double out[9])
-{
-	double det = m[0] * (m[4] * m[8] - m[5] * m[7]) -
-		     m[1] * (m[3] * m[8] - m[5] * m[6]) +
-		     m[2] * (m[3] * m[7] - m[4] * m[6]);
-
-	if (fabs(det) < 1e-12)
-		return -EINVAL;
-	out[0] = (m[4] * m[8] - m[5] * m[7]) / det;
-	out[1] = (m[2] * m[7] - m[1] * m[8]) / det;
-	out[2] = (m[1] * m[5] - m[2] * m[4]) / det;
-	out[3] = (m[5] * m[6] - m[3] * m[8]) / det;
-	out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
-	out[5] = (m[2] * m[3] - m[0] * m[5]) / det;
-	out[6] = (m[3] * m[7] - m[4] * m[6]) / det;
-	out[7] = (m[1] * m[6] - m[0] * m[7]) / det;
-	out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-	return 0;
-}
-
 static void colour_matrix(const struct o3a_image_meta *meta, float out[9])
 {
 	static const double xyz_to_srgb[9] = {
@@ -73,11 +54,8 @@ static void colour_matrix(const struct o3a_image_meta *meta, float out[9])
 	};
 	double inv[9], m[9];
 
-	if (invert3(meta->ccm, inv) < 0) {
-		/* No usable CCM: identity camera = sRGB. */
-		memset(inv, 0, sizeof(inv));
-		inv[0] = inv[4] = inv[8] = 1;
-	}
+	/* No usable CCM: the identity (camera = sRGB). */
+	o3a_mat3_invert(meta->ccm, inv);
 	for (int r = 0; r < 3; r++)
 		for (int c = 0; c < 3; c++) {
 			m[r * 3 + c] = 0;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "core/log.h"
+#include "core/mat3.h"
 #include "sim/sim.h"
 
 /*
@@ -325,30 +326,6 @@ static void ccm_at(const struct o3a_sim_colour *c, double ct_k, double m[9])
 	}
 }
 
-/* 3x3 inverse; a singular matrix gives the identity. */
-static void invert3(const double a[9], double out[9])
-{
-	double det = a[0] * (a[4] * a[8] - a[5] * a[7]) -
-		     a[1] * (a[3] * a[8] - a[5] * a[6]) +
-		     a[2] * (a[3] * a[7] - a[4] * a[6]);
-
-	if (fabs(det) < 1e-12) {
-		static const double id[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-
-		memcpy(out, id, sizeof(id));
-		return;
-	}
-	out[0] = (a[4] * a[8] - a[5] * a[7]) / det;
-	out[1] = (a[2] * a[7] - a[1] * a[8]) / det;
-	out[2] = (a[1] * a[5] - a[2] * a[4]) / det;
-	out[3] = (a[5] * a[6] - a[3] * a[8]) / det;
-	out[4] = (a[0] * a[8] - a[2] * a[6]) / det;
-	out[5] = (a[2] * a[3] - a[0] * a[5]) / det;
-	out[6] = (a[3] * a[7] - a[4] * a[6]) / det;
-	out[7] = (a[1] * a[6] - a[0] * a[7]) / det;
-	out[8] = (a[0] * a[4] - a[1] * a[3]) / det;
-}
-
 /*
  * The Planckian locus in CIE 1960 (u, v): M. Krystek, "An algorithm to
  * calculate correlated colour temperature", Color Research & Application
@@ -402,7 +379,7 @@ void o3a_sim_colour_matrix(const struct o3a_sim_colour *colour, double ct_k,
 	n[2] /= colour->sens_b;
 	n[1] = 1.0;
 	ccm_at(colour, ct_k, ccm);
-	invert3(ccm, inv);
+	o3a_mat3_invert(ccm, inv); /* singular: the identity */
 	if (duv != 0.0) {
 		double on[3], off[3];
 
