@@ -731,8 +731,8 @@ void list_one(const std::shared_ptr<Camera> &cam, unsigned index,
 	}
 	/* The model line carries the raw formats offered: list.c prints
 	 * the one open3a would use as "format". */
-	snprintf(info.model, sizeof(info.model), "%s (raw: %s)", model.c_str(),
-		 raw.empty() ? "none" : raw.c_str());
+	snprintf(info.model, sizeof(info.model), "%s (Raw role: %s)",
+		 model.c_str(), raw.empty() ? "none" : raw.c_str());
 	info.fourcc = fourcc;
 	if (fourcc) {
 		const struct o3a_format_info *f =
@@ -750,6 +750,7 @@ int lc_list(void (*cb)(void *, const struct o3a_source_info *), void *user,
 	    const struct o3a_log_sink *log, o3a_error *err)
 {
 	CameraManager *cm;
+	bool have = false;
 	int n = 0;
 
 	try {
@@ -757,11 +758,20 @@ int lc_list(void (*cb)(void *, const struct o3a_source_info *), void *user,
 		 * other backends still do. */
 		if (manager_get(&cm, nullptr) < 0)
 			return 0;
-		std::vector<std::shared_ptr<Camera>> cams = cm->cameras();
-		for (size_t i = 0; i < cams.size(); i++, n++)
-			list_one(cams[i], (unsigned)i, cb, user);
+		have = true;
+		{
+			/* Every Camera reference goes before the manager
+			 * may stop: a Camera outliving its CameraManager
+			 * crashes on release. */
+			std::vector<std::shared_ptr<Camera>> cams =
+				cm->cameras();
+			for (size_t i = 0; i < cams.size(); i++, n++)
+				list_one(cams[i], (unsigned)i, cb, user);
+		}
 		manager_put();
 	} catch (...) {
+		if (have)
+			manager_put();
 		return o3a_error_set(err, -ENOMEM,
 				     "libcamera: listing cameras failed");
 	}
