@@ -117,6 +117,7 @@ struct aec {
 	/* Per-frame scratch: the brightness model's items (two per zone). */
 	float mass[2 * O3A_STATS_MAX_ZONES];
 	float value[2 * O3A_STATS_MAX_ZONES];
+	uint8_t blind[2 * O3A_STATS_MAX_ZONES];
 
 	/* Saturated quads of this frame by value, brightest last: counts and
 	 * sums of values in log-spaced buckets, then the blind ones (values
@@ -606,6 +607,7 @@ struct items {
 	double clipped_mass; /* mass of items at or above 1 */
 	double linear;	     /* sum of mass x value */
 	double blind;	     /* mass of blind items */
+	double blind_linear; /* sum of their mass x value */
 };
 
 static void item_add(struct aec *s, struct items *it, double mass, double v,
@@ -615,37 +617,50 @@ static void item_add(struct aec *s, struct items *it, double mass, double v,
 		return;
 	s->mass[it->n] = (float)mass;
 	s->value[it->n] = (float)v;
+	s->blind[it->n] = blind;
 	it->n++;
 	it->total += mass;
 	it->linear += mass * v;
 	if (v >= 1.0)
 		it->clipped_mass += mass;
-	if (blind)
+	if (blind) {
 		it->blind += mass;
+		it->blind_linear += mass * v;
+	}
 }
 
 /*
- * The k for which the items' mean is @target. pred(k) = sum m min(1, k v)
- * is concave and piecewise linear. From k0 = the all-linear solution
+ * A value for blind items that clips at any k worth considering: what
+ * they may be (the other end from their bound).
+ */
+#define BLIND_BRIGHT (1.0 / K_MIN)
+
+/*
+ * The k for which the items' mean is @target, blind items at their bound
+ * or, with @bright, at BLIND_BRIGHT. pred(k) = sum m min(1, k v) is
+ * concave and piecewise linear. From k0 = the all-linear solution
  * (pred(k0) <= target), solve the linear model of the clip pattern at k_n:
  * C + k L = target; it over-predicts beyond k_n, so k_n rises monotonically
  * to the exact solution, in a few passes.
  */
 static double solve_gain(const struct aec *s, const struct items *it,
-			 double target)
+			 double target, bool bright)
 {
-	double want = target * it->total, k;
+	double want = target * it->total, k, linear = it->linear;
 
+	if (bright)
+		linear += it->blind * BLIND_BRIGHT - it->blind_linear;
 	if (!(it->total > 0))
 		return 1.0;
-	if (!(it->linear > 0))
+	if (!(linear > 0))
 		return K_MAX;
-	k = want / it->linear;
+	k = want / linear;
 	for (int pass = 0; pass < 32 && k < K_MAX; pass++) {
 		double clipped = 0, slope = 0, next;
 
 		for (uint32_t i = 0; i < it->n; i++) {
-			double v = (double)s->value[i];
+			double v = bright && s->blind[i] ? BLIND_BRIGHT
+							 : (double)s->value[i];
 
 			if (k * v >= 1.0)
 				clipped += s->mass[i];
@@ -665,15 +680,15 @@ static double solve_gain(const struct aec *s, const struct items *it,
 }
 
 /*
- * Whether a solution @k over @it rests on blind items: going down (k < 1),
- * when they make up at least half of the predicted mean @target, k is a
- * bound and the truth may be far lower.
+ * The least k over @it, blind items as bright as can be: with @k (them at
+ * their bound), the range the truth lies in.
  */
-static bool is_blind(const struct items *it, double k, double target)
+static double least_gain(const struct aec *s, const struct items *it, double k,
+			 double target)
 {
-	if (!(it->blind > 0) || !(it->total > 0) || k >= 1.0)
-		return false;
-	return it->blind / it->total * k >= 0.5 * target;
+	if (!(it->blind > 0) || k >= 1.0)
+		return k;
+	return solve_gain(s, it, target, true);
 }
 
 /*
@@ -840,13 +855,6 @@ static void meter(struct aec *s, const struct o3a_stats *st, const float *w,
 }
 
 /*
- * A value for blind items that clips at any k worth considering: what a
- * LOWER bound takes them for (they may be that bright), which keeps its k
- * a true lower bound.
- */
-#define BLIND_BRIGHT (1.0 / K_MIN)
-
-/*
  * The clipped part of a histogram, from @u0 to @u1 (fractions of it, in
  * order of brightness; @mass in all), as the saturated quads of the zones
  * in the same order, with the values meter() gave them; blind ones, the
@@ -958,12 +966,12 @@ static void hist_items(struct aec *s, const struct o3a_stats *st,
 /*
  * A constraint's gain on one histogram; 0 when it has nothing to say.
  * LOWER bounds take blind clipped pixels as bright as can be (so k stays
- * a lower bound), UPPER ones at their bound (so k stays an upper bound,
- * blind when they carry it: *blind).
+ * a lower bound); UPPER ones at their bound (so k stays an upper bound),
+ * and *lo is k with them as bright as can be.
  */
 static double constraint_gain(struct aec *s, const struct o3a_stats *st,
 			      const uint64_t *cum, const struct constraint *c,
-			      double target, bool *blind)
+			      double target, double *lo)
 {
 	bool lower = c->bound == BOUND_LOWER;
 	struct items it;
@@ -972,8 +980,8 @@ static double constraint_gain(struct aec *s, const struct o3a_stats *st,
 	hist_items(s, st, cum, c->q_lo, c->q_hi, lower ? BLIND_BRIGHT : 0, &it);
 	if (!(it.total > 0))
 		return 0;
-	k = solve_gain(s, &it, target);
-	*blind = !lower && is_blind(&it, k, target);
+	k = solve_gain(s, &it, target, false);
+	*lo = lower ? k : least_gain(s, &it, k, target);
 	return k;
 }
 
@@ -1027,12 +1035,13 @@ static double limit_target(double y)
 }
 
 /*
- * The correction k the frame asks for: E* = E_in_effect x k. *blind when k
- * is only an upper bound that blind clipped pixels carry (see probe()).
+ * The correction k the frame asks for: E* = E_in_effect x k, with blind
+ * clipped pixels at their bound; *lo the same with them as bright as can
+ * be. The truth lies between (see probe()).
  */
 static double frame_gain(struct aec *s, const struct o3a_stats *st,
 			 const struct aec_request *r, double lux,
-			 double exposure, bool *blind)
+			 double exposure, double *lo)
 {
 	static const enum hist_kind upper_kinds[] = {HIST_LUMA, HIST_RED,
 						     HIST_BLUE};
@@ -1043,8 +1052,8 @@ static double frame_gain(struct aec *s, const struct o3a_stats *st,
 
 	meter(s, st, zone_weights(s, mode, st), exposure, &it);
 	target = limit_target(o3a_pwl_eval(&s->p.y_target, lux) * ev_gain);
-	k = solve_gain(s, &it, target);
-	*blind = is_blind(&it, k, target);
+	k = solve_gain(s, &it, target, false);
+	*lo = least_gain(s, &it, k, target);
 
 	cm = &s->p.cmodes[select_mode(s->p.cmode_by_enum, r->constraint)];
 	memset(s->cum_valid, 0, sizeof(s->cum_valid));
@@ -1061,20 +1070,25 @@ static double frame_gain(struct aec *s, const struct o3a_stats *st,
 		 */
 		for (size_t h = 0; h < (lower ? 1 : 3); h++) {
 			const uint64_t *cum = cumulative(s, st, upper_kinds[h]);
-			bool b = false;
-			double kc;
+			double kc, kc_lo = 0;
 
 			if (!cum)
 				continue;
-			kc = constraint_gain(s, st, cum, c, t, &b);
+			kc = constraint_gain(s, st, cum, c, t, &kc_lo);
 			if (!(kc > 0))
 				continue;
-			if ((lower && kc > k) || (!lower && kc < k)) {
-				k = kc;
-				*blind = b;
+			/* max() with a LOWER bound, min() with an UPPER one,
+			 * of both ends of the range. */
+			if (lower) {
+				k = kc > k ? kc : k;
+				*lo = kc > *lo ? kc : *lo;
+			} else {
+				k = kc < k ? kc : k;
+				*lo = kc_lo < *lo ? kc_lo : *lo;
 			}
 		}
 	}
+	*lo = *lo < K_MIN ? K_MIN : (*lo > k ? k : *lo);
 	return k < K_MIN ? K_MIN : (k > K_MAX ? K_MAX : k);
 }
 
@@ -1092,16 +1106,21 @@ static double frame_gain(struct aec *s, const struct o3a_stats *st,
  * extrapolates any that clip). The first probe lands first, so it is the
  * one most likely to measure: probe_factor^2 below the bound when nearly
  * everything clipped (the scene may be hundreds of times too bright),
- * probe_factor below otherwise. In powers of probe_factor:
+ * probe_factor below otherwise; never below the least the frame allows
+ * (@least: the blind pixels as bright as can be). In powers of
+ * probe_factor:
  */
 #define PROBE_RUNGS 4
-#define PROBE_FULL  0.95 /* saturated fraction of "nearly everything" */
+/* Blind: when the truth may be half the bound or less (the spread). */
+#define BLIND_SPREAD 1.0
+#define PROBE_FULL   0.95 /* saturated fraction of "nearly everything" */
 static const double probe_full[PROBE_RUNGS] = {2, 3, 1, 4};
 static const double probe_part[PROBE_RUNGS] = {1, 2, 3, 0.5};
 
-static double probe(struct aec *s, double current, double bound)
+static double probe(struct aec *s, double current, double bound, double least)
 {
 	const double *rungs;
+	double req;
 
 	if (s->probing && fabs(log(current / s->probe_exposure)) < 0.005) {
 		if (s->probe_rung + 1 < PROBE_RUNGS)
@@ -1113,7 +1132,8 @@ static double probe(struct aec *s, double current, double bound)
 	rungs = s->probe_full ? probe_full : probe_part;
 	s->probing = true;
 	s->probe_exposure = current;
-	return bound / pow(s->p.probe_factor, rungs[s->probe_rung]);
+	req = bound / pow(s->p.probe_factor, rungs[s->probe_rung]);
+	return req > least ? req : least;
 }
 
 /*
@@ -1176,7 +1196,7 @@ static void aec_process(void *priv, struct o3a_frame_context *fc)
 	struct aec *s = priv;
 	const struct o3a_sensor_state *ie = &fc->in_effect;
 	struct aec_request r;
-	double sensor, current, k, estimate, lux;
+	double sensor, current, k, k_lo, estimate, lux;
 	bool blind;
 	int state;
 
@@ -1197,11 +1217,13 @@ static void aec_process(void *priv, struct o3a_frame_context *fc)
 		return;
 	}
 	lux = fc->lux_valid && fc->lux > 0 ? fc->lux : DEFAULT_LUX;
-	k = frame_gain(s, fc->stats, &r, lux, current, &blind);
+	k = frame_gain(s, fc->stats, &r, lux, current, &k_lo);
 	estimate = current * k;
+	blind = k > k_lo * (1.0 + BLIND_SPREAD);
 	state = ae_state(s, sensor, estimate, k);
 	if (blind) {
-		finish(s, fc, probe(s, current, estimate), state);
+		finish(s, fc, probe(s, current, estimate, current * k_lo),
+		       state);
 	} else {
 		s->probing = false;
 		finish(s, fc, damp(s, estimate, k), state);

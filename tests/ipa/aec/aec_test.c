@@ -421,6 +421,18 @@ static void test_blind_probes(void **state)
 		assert_rel(rig_total(&r, 1000), bound / part[i], 1e-3);
 	rig_finish(&r);
 
+	/* A window of clipped zones (10 %) that stays clipped however
+	 * bright it is: the truth lies within 2x of the bound (the window
+	 * at 1 or as bright as can be), so not blind - the bound, no probe
+	 * (a steady scene must not dip). */
+	rig_init(&r, FLAT_END, NULL);
+	rig_set_int(&r, O3A_CONTROL_AE_METERING_MODE, O3A_METERING_MATRIX);
+	two_level(&r, 19, 1.0, 0.08);
+	k = 0.16 / (19.0 / 192 + 173.0 / 192 * 0.08);
+	for (int i = 0; i < 3; i++)
+		assert_rel(rig_total(&r, 1000), 1000 * k, 1e-3);
+	rig_finish(&r);
+
 	/* A few clipped zones (5 %) are not blind: the bound itself. */
 	rig_init(&r, FLAT_END, NULL);
 	rig_set_int(&r, O3A_CONTROL_AE_METERING_MODE, O3A_METERING_MATRIX);
