@@ -162,6 +162,10 @@ static int step(struct loop *l, o3a_error *err)
 	if (!ret)
 		ret = o3a_source_set_controls(l->src, &result.sensor,
 					      frame.sequence + 1, NULL, err);
+	/* Sources with an ISP of their own (libcamera) apply the colour
+	 * gains there; the others ignore this. */
+	if (!ret)
+		ret = o3a_source_set_isp_params(l->src, &result.isp, err);
 	if (ret < 0) {
 		o3a_source_release(l->src, &frame);
 		return fail(err, "frame");
