@@ -382,7 +382,10 @@ int o3a_source_set_controls(o3a_source *src,
 	 * waits for the next start of frame. This assumes the caller decides
 	 * within the frame after S; a decision later than that lands a frame
 	 * later than the history says, once. */
-	frame = (src->have_started ? src->started : 0) + src->max_delay;
+	/* (A delay of 0 cannot reach the frame already under way: then the
+	 * earliest is the next one.) */
+	frame = (src->have_started ? src->started : 0) +
+		(src->max_delay ? src->max_delay : 1);
 	controls_to_values(src, controls, request_id, &v);
 	ret = o3a_delayed_controls_push(src->dc, frame, &v);
 	if (ret < 0 && ret != -EAGAIN)
@@ -407,8 +410,8 @@ int o3a_source_set_controls(o3a_source *src,
 	return 0;
 }
 
-int o3a_source_set_isp_params(o3a_source *src,
-			      const struct o3a_isp_params *isp, o3a_error *err)
+int o3a_source_set_isp_params(o3a_source *src, const struct o3a_isp_params *isp,
+			      o3a_error *err)
 {
 	if (!src->backend->set_isp)
 		return 0;
