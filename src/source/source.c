@@ -125,8 +125,13 @@ static void values_to_state(const struct o3a_source *src,
 	const struct o3a_sensor_mode *mode = &src->setup.info.mode;
 	int64_t code = v->value[O3A_SENSOR_CTRL_GAIN];
 
-	state->exposure_us =
-		lines_to_us(src, v->value[O3A_SENSOR_CTRL_EXPOSURE]);
+	int64_t lines = v->value[O3A_SENSOR_CTRL_EXPOSURE];
+
+	/* With the helper's offset (IMX296 adds 14.26 us to every exposure),
+	 * as the core's conversion the other way. */
+	state->exposure_us = o3a_sensor_helper_lines_to_exposure(
+		src->setup.helper, (uint32_t)(lines < 0 ? 0 : lines),
+		mode->line_time_ns);
 	state->analogue_gain = o3a_sensor_helper_gain(
 		src->setup.helper, (uint32_t)(code < 0 ? 0 : code));
 	state->digital_gain = 1.0;
