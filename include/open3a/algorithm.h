@@ -39,7 +39,12 @@ extern "C" {
 
 /**
  * A node of a loaded tuning file (a JSON value with its position). Opaque;
- * owned by the context and valid during create only.
+ * owned by the context and valid during create only, as is every string
+ * the accessors below return: a module copies what it keeps.
+ *
+ * Every accessor accepts a NULL node (what o3a_json_member() returns for
+ * a missing key) and then answers as for a node of another type: type
+ * O3A_JSON_NULL, size 0, no member, number 0, false, string NULL.
  */
 typedef struct o3a_json o3a_json;
 
@@ -52,11 +57,11 @@ enum o3a_json_type {
 	O3A_JSON_OBJECT,
 };
 
-/** o3a_json_type() - the node's type. */
+/** o3a_json_type() - the node's type (O3A_JSON_NULL for NULL). */
 O3A_API enum o3a_json_type o3a_json_type(const o3a_json *node);
 
 /** o3a_json_type_name() - "null", "boolean", "number", "string", "array"
- * or "object". */
+ * or "object": a static string ("?" for a value out of the enum). */
 O3A_API const char *o3a_json_type_name(enum o3a_json_type type);
 
 /**
@@ -92,6 +97,9 @@ O3A_API const char *o3a_json_string(const o3a_json *node);
  * o3a_json_error() - report a problem with a node: fills @err with
  * "file:line:col: path: message" (the path as algorithms[2].awb.ct_curve)
  * and code -EINVAL.
+ * @node: the node at fault; NULL gives the message without a position.
+ * @err: optional (NULL: only the return value).
+ * @fmt: printf format of the message, then its arguments.
  * Return: -EINVAL, so that a module can write
  *         return o3a_json_error(node, err, "expected ...");
  */
@@ -100,43 +108,50 @@ O3A_API int o3a_json_error(const o3a_json *node, o3a_error *err,
 
 /**
  * o3a_json_warn() - log a warning about a node, in the same form as
- * o3a_json_error(), through the context's log callback.
+ * o3a_json_error(), through the context's log callback (category
+ * "tuning"). Nothing happens for a NULL @node or when no callback is set.
  */
 O3A_API void o3a_json_warn(const o3a_json *node, const char *fmt, ...)
 	O3A_PRINTF(2, 3);
 
 /**
  * o3a_json_get_number() - read an optional number member, range-checked.
- * @obj: an object node.
- * @key: the member.
- * @def: the value when the member is absent.
+ * @obj: an object node; NULL counts as an object without members.
+ * @key: the member (marked known).
+ * @def: the value when the member is absent (not range-checked).
  * @min, @max: inclusive bounds.
- * @out: receives the value.
+ * @out: receives the value; untouched on error.
+ * @err: optional.
  *
- * Return: 0; -EINVAL (with @err) when the member is not a finite number or
- * is out of [min, max].
+ * Return: 0; -EINVAL (with @err) when @obj is not an object, or the member
+ * is not a finite number or is out of [min, max].
  */
 O3A_API int o3a_json_get_number(const o3a_json *obj, const char *key,
 				double def, double min, double max, double *out,
 				o3a_error *err);
 
 /** o3a_json_get_int() - as o3a_json_get_number(), but the value must be
- * integral. */
+ * integral (-EINVAL otherwise). */
 O3A_API int o3a_json_get_int(const o3a_json *obj, const char *key, int64_t def,
 			     int64_t min, int64_t max, int64_t *out,
 			     o3a_error *err);
 
-/** o3a_json_get_bool() - read an optional boolean member. */
+/** o3a_json_get_bool() - read an optional boolean member: @def when
+ * absent; -EINVAL (with @err) when it is not a boolean or @obj not an
+ * object; @out untouched on error. */
 O3A_API int o3a_json_get_bool(const o3a_json *obj, const char *key, bool def,
 			      bool *out, o3a_error *err);
 
 /**
  * o3a_json_get_numbers() - read a flat array of numbers.
- * @node: an array node (not a member name: use o3a_json_member() first).
- * @out: room for @capacity numbers.
+ * @node: an array node (not a member name: use o3a_json_member() first);
+ *        NULL is an error ("got nothing").
+ * @out: room for @capacity numbers; may be partly written on error.
+ * @capacity: numbers @out can take.
  * @min_count: fewest elements allowed.
  * @multiple: the count must be a multiple of this (2 for pairs), or 1.
- * @count: receives the element count.
+ * @count: optional; receives the element count.
+ * @err: optional.
  *
  * Return: 0; -EINVAL when not an array, an element is not a finite number,
  * or the count is wrong (message e.g. "expected pairs of numbers, got 7
@@ -161,14 +176,19 @@ struct o3a_pwl {
 	double y[O3A_PWL_MAX_POINTS];
 };
 
-/** o3a_pwl_eval() - y at @x; 0 for an empty function. */
+/** o3a_pwl_eval() - y at @x (clamped outside the x range); 0 for an empty
+ * function. @pwl must not be NULL. */
 O3A_API double o3a_pwl_eval(const struct o3a_pwl *pwl, double x);
 
 /**
  * o3a_pwl_from_json() - read a function from a flat [x0, y0, x1, y1 ...]
  * array node.
- * Return: 0; -EINVAL when not pairs of finite numbers, more than
- * O3A_PWL_MAX_POINTS points, or x not strictly increasing.
+ * @node: the array node.
+ * @pwl: caller-owned; filled; left empty (n = 0) on error.
+ * @err: optional.
+ * Return: 0; -EINVAL when not an array, empty, not pairs of finite
+ * numbers, more than O3A_PWL_MAX_POINTS points, or x not strictly
+ * increasing.
  */
 O3A_API int o3a_pwl_from_json(const o3a_json *node, struct o3a_pwl *pwl,
 			      o3a_error *err);
@@ -186,7 +206,9 @@ struct o3a_host {
 	void *ctx;
 };
 
-/** o3a_host_log() - convenience wrapper around host->log. */
+/** o3a_host_log() - convenience wrapper around host->log: printf-style
+ * @fmt and arguments, logged at @level under the module's name. A NULL
+ * @host (or one without a log hook) does nothing. */
 O3A_API void o3a_host_log(const struct o3a_host *host, enum o3a_log_level level,
 			  const char *fmt, ...) O3A_PRINTF(3, 4);
 

@@ -180,7 +180,9 @@ struct o3a_control_info {
 
 /**
  * o3a_control_info_get() - description of a control.
- * Return: a static description, or NULL for an id out of range.
+ * @id: a control id.
+ * Return: a static description (never freed), or NULL for an id out of
+ * range.
  */
 O3A_API const struct o3a_control_info *
 o3a_control_info_get(enum o3a_control_id id);
@@ -188,7 +190,8 @@ o3a_control_info_get(enum o3a_control_id id);
 /**
  * o3a_control_find() - look a control up by its libcamera name.
  * @name: e.g. "AnalogueGain"; case-sensitive, as in libcamera.
- * Return: its static description, or NULL when no control has that name.
+ * Return: its static description, or NULL when no control has that name
+ * or @name is NULL.
  */
 O3A_API const struct o3a_control_info *o3a_control_find(const char *name);
 
@@ -202,27 +205,36 @@ typedef struct o3a_controls o3a_controls;
  */
 O3A_API o3a_controls *o3a_controls_create(void);
 
-/** o3a_controls_destroy() - free a list; NULL does nothing. */
+/**
+ * o3a_controls_destroy() - free a list from o3a_controls_create(); NULL
+ * does nothing. Never pass a list the library owns (a result's metadata).
+ */
 O3A_API void o3a_controls_destroy(o3a_controls *list);
 
-/** o3a_controls_clear() - remove every value from a list. */
+/** o3a_controls_clear() - remove every value from a list; NULL does
+ * nothing. Allocates nothing. */
 O3A_API void o3a_controls_clear(o3a_controls *list);
 
 /**
  * o3a_controls_copy() - make @dst hold exactly the values of @src.
+ * @dst: the list written; NULL does nothing.
+ * @src: the list read; NULL empties @dst. May be @dst.
+ * Allocates nothing.
  */
 O3A_API void o3a_controls_copy(o3a_controls *dst, const o3a_controls *src);
 
 /**
  * o3a_controls_merge() - set in @dst every value that @src holds, keeping
- * the others of @dst.
+ * the others of @dst. Either NULL does nothing. Allocates nothing.
  */
 O3A_API void o3a_controls_merge(o3a_controls *dst, const o3a_controls *src);
 
-/** o3a_controls_has() - whether the list holds a value for @id. */
+/** o3a_controls_has() - whether the list holds a value for @id; false for
+ * a NULL list or an id out of range. */
 O3A_API bool o3a_controls_has(const o3a_controls *list, enum o3a_control_id id);
 
-/** o3a_controls_remove() - drop the value of @id, if any. */
+/** o3a_controls_remove() - drop the value of @id, if any; a NULL list or
+ * an id out of range does nothing. */
 O3A_API void o3a_controls_remove(o3a_controls *list, enum o3a_control_id id);
 
 /**
@@ -234,9 +246,9 @@ O3A_API void o3a_controls_remove(o3a_controls *list, enum o3a_control_id id);
  * @value: the value, range-checked against the control's min and max.
  * @err: optional.
  *
- * Return: 0; -EINVAL for a bad id, a type mismatch or an array control;
- * -ERANGE for a value out of range or not finite (the message gives the
- * range). On error the list is unchanged.
+ * Return: 0; -EINVAL for a NULL @list, a bad id, a type mismatch or an
+ * array control; -ERANGE for a value out of range or not finite (the
+ * message gives the range). On error the list is unchanged.
  */
 O3A_API int o3a_controls_set_bool(o3a_controls *list, enum o3a_control_id id,
 				  bool value, struct o3a_error *err);
@@ -247,11 +259,15 @@ O3A_API int o3a_controls_set_float(o3a_controls *list, enum o3a_control_id id,
 
 /**
  * o3a_controls_set_array() - set an array control (or a scalar, count 1).
- * @values: @count elements; each range-checked; integers must be
- *          integral.
+ * @list: the list.
+ * @id: the control.
+ * @values: @count elements (copied); each range-checked; integers and
+ *          booleans must be integral.
  * @count: must equal the control's count.
+ * @err: optional.
  *
- * Return: as the scalar setters.
+ * Return: as the scalar setters; -EINVAL also for NULL @values or a wrong
+ * @count. On error the list is unchanged.
  */
 O3A_API int o3a_controls_set_array(o3a_controls *list, enum o3a_control_id id,
 				   const double *values, size_t count,
@@ -259,11 +275,14 @@ O3A_API int o3a_controls_set_array(o3a_controls *list, enum o3a_control_id id,
 
 /**
  * o3a_controls_get_bool() / _get_int() / _get_float() - read a scalar.
+ * @list: the list.
+ * @id: the control.
  * @value: receives the value; untouched on error.
  *
  * Return: 0; -ENOENT when the list holds no value for @id; -EINVAL for a
- * type mismatch (_get_float reads any numeric scalar; _get_int reads
- * integer controls only).
+ * NULL @list or @value, a bad id, an array control or a type mismatch
+ * (_get_float reads any numeric scalar; _get_int reads integer controls
+ * only).
  */
 O3A_API int o3a_controls_get_bool(const o3a_controls *list,
 				  enum o3a_control_id id, bool *value);
@@ -274,10 +293,15 @@ O3A_API int o3a_controls_get_float(const o3a_controls *list,
 
 /**
  * o3a_controls_get_array() - read every element of a control.
- * @values: room for @capacity elements.
- * @count: receives the control's element count.
+ * @list: the list.
+ * @id: the control.
+ * @values: room for @capacity elements; may be NULL with @capacity 0.
+ * @capacity: elements @values can take.
+ * @count: optional; receives the control's element count, also when the
+ *         call fails with -ENOSPC (so that the caller can size a buffer).
  *
- * Return: 0; -ENOENT when not set; -ENOSPC when @capacity is too small.
+ * Return: 0; -ENOENT when not set; -ENOSPC when @capacity is too small or
+ * @values is NULL; -EINVAL for a NULL @list or a bad id.
  */
 O3A_API int o3a_controls_get_array(const o3a_controls *list,
 				   enum o3a_control_id id, double *values,
@@ -288,10 +312,14 @@ O3A_API int o3a_controls_get_array(const o3a_controls *list,
  * given on a command line: "ExposureTime=10000", "ColourGains=1.5,2.0",
  * "AwbMode=daylight" (enum names are case-insensitive; numbers work too),
  * "AeEnable=false".
- * @text: "Name=value[,value...]".
+ * @list: the list.
+ * @text: "Name=value[,value...]"; spaces around the name are ignored.
+ * @err: optional.
  *
  * Return: 0; -ENOENT for an unknown name; -EINVAL for a value that does
- * not parse; -ERANGE out of range. The message names the control.
+ * not parse, a text without '=' or too long, or a NULL @list or @text;
+ * -ERANGE out of range. The message names the control. On error the list
+ * is unchanged.
  */
 O3A_API int o3a_controls_set_by_name(o3a_controls *list, const char *text,
 				     struct o3a_error *err);
@@ -299,7 +327,9 @@ O3A_API int o3a_controls_set_by_name(o3a_controls *list, const char *text,
 /**
  * o3a_controls_to_json() - write the list as one JSON object, controls in
  * id order, e.g. {"ExposureTime":10000,"ColourGains":[1.5,2.0]}.
- * @buf: output, always NUL-terminated when @size > 0.
+ * @list: the list; NULL writes "{}".
+ * @buf: output, always NUL-terminated when @size > 0; may be NULL (then
+ *       nothing is written, only the length computed).
  * @size: bytes in @buf.
  *
  * Return: the length the full text needs (excluding the NUL), as

@@ -69,7 +69,8 @@ struct o3a_display_info {
 O3A_API o3a_display *o3a_display_open(const char *device, o3a_error *err);
 
 /**
- * o3a_display_get_info() - the device, connector and mode in use.
+ * o3a_display_get_info() - the device, connector and mode in use, copied
+ * into @info (caller-owned). Neither pointer may be NULL.
  */
 O3A_API void o3a_display_get_info(const o3a_display *disp,
 				  struct o3a_display_info *info);

@@ -46,6 +46,11 @@ struct o3a_image_meta {
 /**
  * o3a_image_meta_from_result() - fill @meta from a result's ISP
  * parameters and the sensor state in effect for the frame.
+ * @meta: caller-owned; overwritten.
+ * @isp: must not be NULL.
+ * @in_effect: may be NULL (exposure and analogue gain then 0: unknown).
+ * @model: stored as the pointer itself, not copied: it must outlive
+ *         @meta's use. May be NULL.
  */
 O3A_API void o3a_image_meta_from_result(
 	struct o3a_image_meta *meta, const struct o3a_isp_params *isp,
@@ -56,8 +61,11 @@ O3A_API void o3a_image_meta_from_result(
  * @path: file to create (replaced if it exists; written to a temporary
  *        name first and renamed, so a failed write leaves no half file).
  * @rgb: @height lines of @width RGB888 pixels, @stride bytes apart.
+ * @width, @height: in pixels, > 0.
+ * @stride: bytes per line, >= 3 * @width.
  * @quality: 1..100.
- * @meta: EXIF content; may be NULL.
+ * @meta: EXIF content; may be NULL. Not kept.
+ * @err: optional.
  *
  * Return: 0; -EINVAL for bad arguments; -errno of the failed write
  * (-ENOSPC, -EACCES ...) with the path in @err.
@@ -71,9 +79,11 @@ O3A_API int o3a_jpeg_write(const char *path, const uint8_t *rgb, uint32_t width,
  * 16-bit samples, with its CFA pattern, black and white levels,
  * AsShotNeutral, ColorMatrix1 (from @meta's CCM and gains), exposure time
  * and ISO.
+ * @path: file to create, as for o3a_jpeg_write().
  * @frame: a Bayer or monochrome frame in any format the statistics read
- *         (packed formats are unpacked).
- * @meta: required (black level, gains, matrix).
+ *         (packed formats are unpacked). Not kept.
+ * @meta: required (black level, gains, matrix); not kept.
+ * @err: optional.
  *
  * Return: as o3a_jpeg_write(); -EINVAL for a format DNG cannot carry.
  */
@@ -105,13 +115,19 @@ struct o3a_dng_image {
 /**
  * o3a_dng_read() - read the CFA image of a DNG (uncompressed, 8 or 16-bit
  * samples, as o3a_dng_write() and most cameras' uncompressed DNGs).
- * Return: 0; -ENOENT; -EINVAL for a file that is not such a DNG, with the
- * reason in @err.
+ * @image: caller-owned; overwritten (zeroed first). On success free its
+ *         samples with o3a_dng_image_free(); on error nothing is left to
+ *         free.
+ * @err: optional.
+ * Return: 0; -ENOENT (or another -errno of opening @path); -EINVAL for a
+ * file that is not such a DNG, with the reason in @err; -ENOMEM.
  */
 O3A_API int o3a_dng_read(const char *path, struct o3a_dng_image *image,
 			 o3a_error *err);
 
-/** o3a_dng_image_free() - free what o3a_dng_read() allocated. */
+/** o3a_dng_image_free() - free what o3a_dng_read() allocated and set
+ * @image->data to NULL (so a second call does nothing). @image itself is
+ * the caller's and must not be NULL. */
 O3A_API void o3a_dng_image_free(struct o3a_dng_image *image);
 
 #ifdef __cplusplus

@@ -52,8 +52,11 @@ typedef struct o3a_isp o3a_isp;
 
 /**
  * o3a_isp_create() - allocate an ISP for one frame geometry and format.
- * Return: the ISP (o3a_isp_destroy()), or NULL with @err: -EINVAL for a
- * format open3a does not read or an odd or zero size, -ENOMEM.
+ * @config: copied; not kept.
+ * @err: optional.
+ * Return: the ISP, owned by the caller (o3a_isp_destroy()), with identity
+ * parameters and the sRGB curve; or NULL with @err: -EINVAL for a format
+ * the software ISP does not render or an odd or zero size, -ENOMEM.
  */
 O3A_API o3a_isp *o3a_isp_create(const struct o3a_isp_config *config,
 				o3a_error *err);
@@ -62,7 +65,8 @@ O3A_API o3a_isp *o3a_isp_create(const struct o3a_isp_config *config,
 O3A_API void o3a_isp_destroy(o3a_isp *isp);
 
 /**
- * o3a_isp_output_size() - the output image's width and height in pixels.
+ * o3a_isp_output_size() - the output image's width and height in pixels
+ * (half the frame's with half_size). Neither pointer may be NULL.
  */
 O3A_API void o3a_isp_output_size(const o3a_isp *isp, uint32_t *width,
 				 uint32_t *height);
@@ -71,8 +75,10 @@ O3A_API void o3a_isp_output_size(const o3a_isp *isp, uint32_t *width,
  * o3a_isp_set_params() - take the 3A's ISP parameters (gains, CCM, black
  * level) for the following renders. The matrix and gains are folded into
  * one matrix here, so that rendering costs the same whatever they are.
- * @bit_depth: the raw samples' bit depth (the black level in @params is in
- *             16-bit units and is scaled to it).
+ * @isp: the ISP.
+ * @params: read during the call, not kept; must not be NULL. Its black
+ *          level (16-bit units) is scaled to the configured format's bit
+ *          depth; a digital gain not > 0 counts as 1.
  */
 O3A_API void o3a_isp_set_params(o3a_isp *isp,
 				const struct o3a_isp_params *params);
@@ -80,8 +86,12 @@ O3A_API void o3a_isp_set_params(o3a_isp *isp,
 /**
  * o3a_isp_set_tone_curve() - replace the sRGB transfer curve by a table.
  * @curve: @count pairs (x, y) in 0..65535, x increasing (Raspberry Pi's
- *         rpi.contrast "gamma_curve" layout); NULL restores sRGB.
- * Return: 0, or -EINVAL for a table that is not increasing in x.
+ *         rpi.contrast "gamma_curve" layout); NULL restores sRGB. Read
+ *         during the call (a table is built from it), not kept.
+ * @count: pairs (not numbers) in @curve, at least 2.
+ * @err: optional.
+ * Return: 0, or -EINVAL for fewer than two pairs or a table that is not
+ * increasing in x (the curve in use is then unchanged).
  */
 O3A_API int o3a_isp_set_tone_curve(o3a_isp *isp, const double *curve,
 				   size_t count, o3a_error *err);
@@ -89,8 +99,10 @@ O3A_API int o3a_isp_set_tone_curve(o3a_isp *isp, const double *curve,
 /**
  * o3a_isp_render() - render one frame.
  * @frame: the raw frame; its size and format must be those of the config.
- * @out: the output image, o3a_isp_output_size() pixels.
+ * @out: the output image, o3a_isp_output_size() pixels (3 or 4 bytes each,
+ *       enum o3a_isp_output); caller-owned.
  * @out_stride: bytes per output line.
+ * @err: optional.
  *
  * Allocates nothing.
  *

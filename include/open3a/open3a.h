@@ -164,35 +164,47 @@ O3A_API void o3a_destroy(o3a_context *ctx);
 
 /**
  * o3a_set_log() - set or replace the log callback of a context.
- * @ctx: the context.
+ * @ctx: the context; NULL does nothing.
  * @fn: callback, or NULL to silence the context.
- * @user: passed to @fn.
- * @level: the most verbose level delivered.
+ * @user: passed to @fn; not dereferenced by the library.
+ * @level: the most verbose level delivered (messages above it are
+ *         dropped).
+ *
+ * Takes effect for the next message. Modules created from the tuning file
+ * log through it too (o3a_host_log()).
  */
 O3A_API void o3a_set_log(o3a_context *ctx, o3a_log_fn fn, void *user,
 			 enum o3a_log_level level);
 
 /**
  * o3a_log_level_name() - "error", "warn", "info" or "debug".
- * Return: a static string ("?" for an unknown level).
+ * @level: a level.
+ * Return: a static string, never NULL ("?" for an unknown level).
  */
 O3A_API const char *o3a_log_level_name(enum o3a_log_level level);
 
 /**
  * o3a_algorithm_count() - number of algorithm modules the context runs.
+ * @ctx: the context.
+ * Return: the count (the tuning file's algorithms); 0 for a NULL @ctx.
  */
 O3A_API size_t o3a_algorithm_count(const o3a_context *ctx);
 
 /**
  * o3a_algorithm_name() - name of the @index-th module, in run order.
- * Return: a string owned by the context, or NULL when @index is out of
- * range.
+ * @ctx: the context.
+ * @index: 0 .. o3a_algorithm_count() - 1.
+ * Return: the module's registry name ("aec" ...), a string owned by the
+ * context and valid until o3a_destroy(); NULL when @index is out of range
+ * or @ctx is NULL.
  */
 O3A_API const char *o3a_algorithm_name(const o3a_context *ctx, size_t index);
 
 /**
  * o3a_tuning_sensor() - the "sensor" named in the tuning file.
- * Return: a string owned by the context; "" when the file names none.
+ * @ctx: the context.
+ * Return: a string owned by the context, valid until o3a_destroy(); ""
+ * when the file names none or @ctx is NULL. Never NULL.
  */
 O3A_API const char *o3a_tuning_sensor(const o3a_context *ctx);
 
@@ -259,6 +271,7 @@ struct o3a_sensor_mode {
 /**
  * o3a_sensor_mode_init() - fill a mode with its size and "unset" defaults
  * (black_level -1, everything else 0) before the caller sets its fields.
+ * @mode: caller-owned; NULL does nothing.
  */
 O3A_API void o3a_sensor_mode_init(struct o3a_sensor_mode *mode);
 
@@ -358,14 +371,19 @@ struct o3a_result {
 	const o3a_controls *metadata;
 };
 
-/** o3a_result_init() - zero a result and set its size. */
+/**
+ * o3a_result_init() - zero a result and set its size.
+ * @result: caller-owned; NULL does nothing.
+ */
 O3A_API void o3a_result_init(struct o3a_result *result);
 
 /**
  * o3a_initial_controls() - the sensor controls and ISP parameters to use
  * before the first frame (start-up exposure and gain, default CT).
  * @ctx: a configured context.
- * @result: filled (frame is 0, metadata empty).
+ * @result: filled (frame is 0, metadata empty; the metadata list is owned
+ *          by the context, as for o3a_process()).
+ * @err: optional.
  *
  * Return: 0, or -EBUSY when the context is not configured.
  */

@@ -136,15 +136,16 @@ struct o3a_recording_info {
 };
 
 /**
- * o3a_recording_info_init() - zero @info and initialise its mode
- * (o3a_sensor_mode_init()).
+ * o3a_recording_info_init() - zero @info (caller-owned, not NULL) and
+ * initialise its mode (o3a_sensor_mode_init()).
  */
 O3A_API void o3a_recording_info_init(struct o3a_recording_info *info);
 
 /**
  * o3a_recording_digest() - FNV-1a 64-bit of @size bytes at @data, as the
  * header records it: to check whether a tuning file is the one a recording
- * was made with.
+ * was made with. @data may be NULL when @size is 0.
+ * Return: the hash (0xcbf29ce484222325 for no bytes).
  */
 O3A_API uint64_t o3a_recording_digest(const void *data, size_t size);
 
@@ -177,7 +178,9 @@ typedef struct o3a_recording_writer o3a_recording_writer;
 /**
  * o3a_recording_writer_create() - create (truncate) @path and write the
  * preamble and header record.
+ * @path: the file.
  * @info: the header; not kept.
+ * @err: optional.
  *
  * Return: a writer (close with o3a_recording_writer_close()), or NULL with
  * @err: -errno of fopen/fwrite (-ENOENT, -EACCES, -ENOSPC ...), -EINVAL
@@ -199,6 +202,9 @@ o3a_recording_writer_create_fp(FILE *fp, const struct o3a_recording_info *info,
 /**
  * o3a_recording_writer_write_frame() - append one frame record and flush
  * it to the file (fflush). Allocates nothing.
+ * @frame: read during the call, not kept (see struct o3a_recording_frame
+ *         for which parts may be NULL).
+ * @err: optional.
  *
  * Return: 0; -EINVAL for statistics that do not validate (grid, bins);
  * a write error as -errno (-ENOSPC disk full, -EFBIG file too large,
@@ -211,7 +217,8 @@ o3a_recording_writer_write_frame(o3a_recording_writer *writer,
 				 const struct o3a_recording_frame *frame,
 				 o3a_error *err);
 
-/** o3a_recording_writer_frames() - frame records written successfully. */
+/** o3a_recording_writer_frames() - frame records written successfully; 0
+ * for NULL. */
 O3A_API uint64_t
 o3a_recording_writer_frames(const o3a_recording_writer *writer);
 
@@ -232,8 +239,11 @@ typedef struct o3a_recording_reader o3a_recording_reader;
 /**
  * o3a_recording_reader_open() - open a recording and read its preamble
  * and header record. Allocates its buffers (about 1 MiB) once.
+ * @path: the file.
+ * @err: optional.
  *
- * Return: a reader, or NULL with @err: -errno of fopen; -EINVAL when the
+ * Return: a reader owned by the caller (o3a_recording_reader_close()),
+ * or NULL with @err: -errno of fopen; -EINVAL for a NULL @path or when the
  * file is not an open3a recording (bad magic or a corrupt header);
  * -EPROTONOSUPPORT for a format version newer than this library's (the
  * message names both); -ENODATA when the file ends inside the header
@@ -250,7 +260,8 @@ O3A_API o3a_recording_reader *o3a_recording_reader_open(const char *path,
 O3A_API o3a_recording_reader *o3a_recording_reader_open_fp(FILE *fp,
 							   o3a_error *err);
 
-/** o3a_recording_reader_info() - the header record. */
+/** o3a_recording_reader_info() - the header record: owned by the reader,
+ * valid until o3a_recording_reader_close(). */
 O3A_API const struct o3a_recording_info *
 o3a_recording_reader_info(const o3a_recording_reader *reader);
 
@@ -278,11 +289,13 @@ O3A_API int o3a_recording_reader_next(o3a_recording_reader *reader,
 				      struct o3a_recording_frame *frame,
 				      o3a_error *err);
 
-/** o3a_recording_reader_offset() - bytes consumed from the stream so far. */
+/** o3a_recording_reader_offset() - bytes consumed from the stream so far;
+ * 0 for NULL. */
 O3A_API uint64_t
 o3a_recording_reader_offset(const o3a_recording_reader *reader);
 
-/** o3a_recording_reader_skipped() - damaged records skipped so far. */
+/** o3a_recording_reader_skipped() - damaged records skipped so far; 0 for
+ * NULL. */
 O3A_API uint64_t
 o3a_recording_reader_skipped(const o3a_recording_reader *reader);
 

@@ -11,6 +11,9 @@
  * Delayed controls queue sensor control values so that each lands on the
  * intended frame despite the sensor's own delays, and answer which values
  * were in effect on a given frame.
+ *
+ * Every o3a_sensor_helper_*() function that takes a helper treats NULL as
+ * the generic helper.
  */
 #ifndef OPEN3A_SENSOR_H
 #define OPEN3A_SENSOR_H
@@ -43,11 +46,13 @@ O3A_API const o3a_sensor_helper *o3a_sensor_helper_find(const char *name);
 /** o3a_sensor_helper_generic() - the generic linear helper (never NULL). */
 O3A_API const o3a_sensor_helper *o3a_sensor_helper_generic(void);
 
-/** o3a_sensor_helper_count() / _at() - enumerate the known helpers. */
+/** o3a_sensor_helper_count() / _at() - enumerate the known helpers
+ * (generic included); _at() gives NULL for an index out of range. */
 O3A_API size_t o3a_sensor_helper_count(void);
 O3A_API const o3a_sensor_helper *o3a_sensor_helper_at(size_t index);
 
-/** o3a_sensor_helper_name() - "imx219" ... */
+/** o3a_sensor_helper_name() - "imx219" ...: a static string, never NULL
+ * ("generic" for NULL). */
 O3A_API const char *o3a_sensor_helper_name(const o3a_sensor_helper *helper);
 
 /**
@@ -61,7 +66,7 @@ struct o3a_sensor_delays {
 	uint32_t vblank;
 };
 
-/** o3a_sensor_helper_delays() - the helper's control delays. */
+/** o3a_sensor_helper_delays() - the helper's control delays, in frames. */
 O3A_API struct o3a_sensor_delays
 o3a_sensor_helper_delays(const o3a_sensor_helper *h);
 
@@ -93,7 +98,8 @@ O3A_API uint32_t o3a_sensor_helper_gain_code(const o3a_sensor_helper *helper,
 O3A_API double o3a_sensor_helper_gain(const o3a_sensor_helper *helper,
 				      uint32_t code);
 
-/** o3a_sensor_helper_gain_range() - the analogue gain limits (linear). */
+/** o3a_sensor_helper_gain_range() - the analogue gain limits (linear):
+ * the gains of the lowest and highest codes. Either pointer may be NULL. */
 O3A_API void o3a_sensor_helper_gain_range(const o3a_sensor_helper *helper,
 					  double *min_gain, double *max_gain);
 
@@ -141,7 +147,8 @@ o3a_sensor_helper_lines_to_exposure(const o3a_sensor_helper *helper,
  */
 O3A_API uint32_t o3a_exposure_to_lines(double exposure_us, double line_time_ns);
 
-/** o3a_lines_to_exposure() - lines to microseconds. */
+/** o3a_lines_to_exposure() - lines to microseconds (@lines x
+ * @line_time_ns / 1000); 0 when @line_time_ns is not > 0. */
 O3A_API double o3a_lines_to_exposure(uint32_t lines, double line_time_ns);
 
 /**
@@ -158,6 +165,8 @@ O3A_API uint32_t o3a_frame_duration_to_lines(double frame_duration_us,
 /**
  * o3a_line_time_ns() - line time from V4L2_CID_PIXEL_RATE and the line
  * length in pixels (width + HBLANK).
+ * @pixel_rate_hz: pixels per second.
+ * @line_length_pixels: pixels per line, blanking included.
  * Return: ns, or 0 when @pixel_rate_hz is 0.
  */
 O3A_API double o3a_line_time_ns(uint64_t pixel_rate_hz,
@@ -191,8 +200,12 @@ typedef struct o3a_delayed_controls o3a_delayed_controls;
  * @initial: the values in effect before streaming starts (frame 0 and
  *           whatever precedes the first queued values).
  *
- * Return: a new object (o3a_delayed_controls_destroy()), or NULL with
- * @err: -EINVAL for a delay over 15, -ENOMEM.
+ * Both are copied.
+ *
+ * Return: a new object owned by the caller (o3a_delayed_controls_destroy()),
+ * or NULL with @err (optional): -EINVAL for a delay over 15 or a NULL
+ * argument, -ENOMEM.
+ * Nothing is allocated after this call.
  */
 O3A_API o3a_delayed_controls *
 o3a_delayed_controls_create(const struct o3a_sensor_delays *delays,

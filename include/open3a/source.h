@@ -67,7 +67,8 @@ struct o3a_source_config {
 	enum o3a_log_level log_level;
 };
 
-/** o3a_source_config_init() - zero @cfg and set its size. */
+/** o3a_source_config_init() - zero @cfg (caller-owned, not NULL) and set
+ * its size. */
 O3A_API void o3a_source_config_init(struct o3a_source_config *cfg);
 
 /**
@@ -134,9 +135,12 @@ struct o3a_source_frame {
 /**
  * o3a_source_list() - call @cb for every camera found: the virtual one
  * ("sim") first, then V4L2 devices, then libcamera's cameras
- * ("libcamera:N", when built with libcamera). The info passed is valid during the
- * call only.
- * Return: the number of cameras, or a negative errno.
+ * ("libcamera:N", when built with libcamera). The info passed is valid during
+ * the call only.
+ * @cb: may be NULL (only count the cameras).
+ * @user: passed to @cb.
+ * @err: optional.
+ * Return: the number of cameras, or a negative errno with @err.
  */
 O3A_API int o3a_source_list(void (*cb)(void *user,
 				       const struct o3a_source_info *),
@@ -148,6 +152,7 @@ O3A_API int o3a_source_list(void (*cb)(void *user,
  *      "libcamera:N" (N'th camera of libcamera's CameraManager, when built
  *      with libcamera), or a decimal index into o3a_source_list()'s order.
  * @cfg: options, or NULL for defaults; not kept.
+ * @err: optional.
  *
  * Return: the source (o3a_source_close()), or NULL with @err: -ENOENT no
  * such camera, -EBUSY in use, -ENOTSUP no raw format open3a reads, -EINVAL
@@ -161,14 +166,20 @@ O3A_API o3a_source *o3a_source_open(const char *id,
  * that were changed, release everything. NULL does nothing. */
 O3A_API void o3a_source_close(o3a_source *src);
 
-/** o3a_source_get_info() - fill @info. */
+/**
+ * o3a_source_get_info() - fill @info (caller-owned). @src must not be NULL.
+ * @info->mode.sensor is set to point at @info->sensor: a copy of the
+ * struct must set it again.
+ */
 O3A_API void o3a_source_get_info(const o3a_source *src,
 				 struct o3a_source_info *info);
 
 /**
  * o3a_source_start() - write @initial (may be NULL: keep the sensor's
- * current values) and start streaming.
- * Return: 0 or a negative errno with @err.
+ * current values; not kept) and start streaming.
+ * @err: optional.
+ * Return: 0 or a negative errno with @err: -EBUSY when already streaming,
+ * the driver's error otherwise.
  */
 O3A_API int o3a_source_start(o3a_source *src,
 			     const struct o3a_sensor_controls *initial,
@@ -176,23 +187,34 @@ O3A_API int o3a_source_start(o3a_source *src,
 
 /**
  * o3a_source_next() - wait for the next frame.
- * @timeout_ms: how long to wait; negative waits forever.
- * Return: 0; -ETIMEDOUT; -ENODEV when the device went away (frames already
- * delivered stay valid); -EIO on a driver error; -EINTR when a signal
- * interrupted the wait (the caller decides whether to stop).
+ * @frame: caller-owned, overwritten; the pixels it points at belong to the
+ *         source and stay valid until o3a_source_release() of this frame
+ *         (or o3a_source_stop()/_close()).
+ * @timeout_ms: how long to wait in milliseconds; negative waits forever.
+ * @err: optional.
+ * Return: 0; -EINVAL when not streaming; -ETIMEDOUT; -ENODEV when the
+ * device went away (frames already delivered stay valid); -EIO on a driver
+ * error; -EINTR when a signal interrupted the wait (the caller decides
+ * whether to stop).
  */
 O3A_API int o3a_source_next(o3a_source *src, struct o3a_source_frame *frame,
 			    int timeout_ms, o3a_error *err);
 
-/** o3a_source_release() - give a frame's buffer back. */
+/**
+ * o3a_source_release() - give a frame's buffer back (once per frame from
+ * o3a_source_next()); its pixels must not be read after this.
+ * Return: 0 or a negative errno (the driver refused the buffer).
+ */
 O3A_API int o3a_source_release(o3a_source *src,
 			       const struct o3a_source_frame *frame);
 
 /**
  * o3a_source_set_controls() - queue sensor controls (as o3a_process()
  * decided them) for the earliest frame on which all of them can land.
+ * @controls: the controls; not kept.
  * @request_id: reported back in in_effect.request_id from that frame on.
  * @lands_on: optional; receives that frame's sequence number.
+ * @err: optional.
  * Return: 0 or a negative errno (a control write the driver refused:
  * -EINVAL/-EIO with the control named in @err).
  */
@@ -207,13 +229,21 @@ O3A_API int o3a_source_set_controls(o3a_source *src,
  * ISP (libcamera: sent as ColourGains with the next requests). Sources
  * without one (sim, V4L2) ignore them: the application renders the raw
  * frames with its own ISP. Call it next to o3a_source_set_controls().
+ * @isp: not kept.
+ * @err: optional.
  * Return: 0 or a negative errno with @err.
  */
 O3A_API int o3a_source_set_isp_params(o3a_source *src,
 				      const struct o3a_isp_params *isp,
 				      o3a_error *err);
 
-/** o3a_source_stop() - stop streaming; buffers are returned. */
+/**
+ * o3a_source_stop() - stop streaming; buffers are returned, and frames
+ * not yet released are no longer valid. Stopping a stopped source does
+ * nothing.
+ * Return: 0, or the driver's negative errno (the source counts as stopped
+ * all the same).
+ */
 O3A_API int o3a_source_stop(o3a_source *src);
 
 #ifdef __cplusplus

@@ -127,7 +127,11 @@ struct o3a_stats {
  * @bit_depth: 8..16; the white level is set to 2^bit_depth - 1 and the
  *             black level to 0.
  *
- * Return: 0, or -EINVAL for a value out of range (@stats untouched).
+ * Also sets version (O3A_STATS_VERSION), Bayer order RGGB, subsample 1,
+ * source O3A_STATS_SOURCE_MANUAL and an empty window.
+ *
+ * Return: 0, or -EINVAL for a NULL @stats or a value out of range (@stats
+ * untouched).
  */
 O3A_API int o3a_stats_init(struct o3a_stats *stats, uint32_t cols,
 			   uint32_t rows, uint32_t hist_bins,
@@ -137,6 +141,8 @@ O3A_API int o3a_stats_init(struct o3a_stats *stats, uint32_t cols,
  * o3a_stats_fill_uniform() - make every zone hold @count quads of the same
  * mean R, G, B (each in 0..1 of the range white_level - black_level) and
  * rebuild the histograms to match. A quick way to hand-build a flat scene.
+ * Values are clipped to 0..1 (above 1: the quads count as saturated, as
+ * o3a_stats_set_zone()). NULL @stats does nothing.
  */
 O3A_API void o3a_stats_fill_uniform(struct o3a_stats *stats, uint32_t count,
 				    double r, double g, double b);
@@ -147,7 +153,7 @@ O3A_API void o3a_stats_fill_uniform(struct o3a_stats *stats, uint32_t count,
  * of them clipped. Histograms are not touched: call
  * o3a_stats_rebuild_histograms() after setting zones.
  *
- * Return: 0, or -EINVAL for a zone outside the grid.
+ * Return: 0, or -EINVAL for a zone outside the grid or a NULL @stats.
  */
 O3A_API int o3a_stats_set_zone(struct o3a_stats *stats, uint32_t col,
 			       uint32_t row, uint32_t count, double r, double g,
@@ -156,13 +162,16 @@ O3A_API int o3a_stats_set_zone(struct o3a_stats *stats, uint32_t col,
 /**
  * o3a_stats_rebuild_histograms() - approximate the histograms from the
  * zones (each zone's quads all at the zone's mean), for hand-built
- * statistics. Does nothing when hist_bins is 0.
+ * statistics. Does nothing when hist_bins is 0 (or invalid) or @stats is
+ * NULL.
  */
 O3A_API void o3a_stats_rebuild_histograms(struct o3a_stats *stats);
 
 /**
  * o3a_stats_zone_mean() - a zone's mean R, G, B per sample, normalised to
- * 0..1 of the range white_level - black_level. Zones with count 0 give 0.
+ * 0..1 of the range white_level - black_level. Zones with count 0, a zone
+ * index outside the grid (row-major: row * cols + col) or NULL @stats give
+ * 0. Each of @r, @g, @b may be NULL.
  */
 O3A_API void o3a_stats_zone_mean(const struct o3a_stats *stats, uint32_t zone,
 				 double *r, double *g, double *b);
@@ -170,7 +179,8 @@ O3A_API void o3a_stats_zone_mean(const struct o3a_stats *stats, uint32_t zone,
 /**
  * o3a_stats_validate() - check the invariants of a statistics buffer (grid
  * in range, bins a power of two or 0, black below white, version).
- * Return: 0, or -EINVAL with the reason in @err.
+ * @err: optional.
+ * Return: 0, or -EINVAL with the reason in @err (also for NULL @stats).
  */
 O3A_API int o3a_stats_validate(const struct o3a_stats *stats,
 			       struct o3a_error *err);
@@ -220,7 +230,10 @@ struct o3a_format_info {
 
 /**
  * o3a_format_from_name() / o3a_format_from_fourcc() - look a format up.
- * Return: static information, or NULL for a format open3a does not read.
+ * @name: "SRGGB10P"; a "V4L2_PIX_FMT_" prefix is accepted.
+ * @fourcc: a V4L2 pixel format code.
+ * Return: static information (never freed), or NULL for a format open3a
+ * does not read (or a NULL @name).
  */
 O3A_API const struct o3a_format_info *o3a_format_from_name(const char *name);
 O3A_API const struct o3a_format_info *o3a_format_from_fourcc(uint32_t fourcc);
@@ -263,7 +276,8 @@ struct o3a_stats_config {
 #define O3A_STATS_SUBSAMPLE_DEFAULT 4
 
 /** o3a_stats_config_init() - defaults: 32x32 zones, 1024 bins, whole frame,
- * subsample 1, black 0, white from the format, one thread. */
+ * subsample 1, black 0, white from the format, one thread. @config is
+ * caller-owned; NULL does nothing. */
 O3A_API void o3a_stats_config_init(struct o3a_stats_config *config);
 
 /** A software statistics engine: per-format tables, scratch memory. */
@@ -271,10 +285,12 @@ typedef struct o3a_stats_engine o3a_stats_engine;
 
 /**
  * o3a_stats_engine_create() - prepare to compute statistics.
- * @config: copied.
+ * @config: copied; not kept.
+ * @err: optional.
  *
- * Return: an engine (free with o3a_stats_engine_destroy()), or NULL with
- * @err: -EINVAL for a bad config, -ENOMEM.
+ * Return: an engine owned by the caller (free with
+ * o3a_stats_engine_destroy()), or NULL with @err: -EINVAL for a NULL or
+ * bad config (grid, bins, more than 64 threads ...), -ENOMEM.
  */
 O3A_API o3a_stats_engine *
 o3a_stats_engine_create(const struct o3a_stats_config *config,
@@ -287,7 +303,9 @@ O3A_API void o3a_stats_engine_destroy(o3a_stats_engine *engine);
  * o3a_stats_compute() - compute the statistics of a raw frame.
  * @engine: from o3a_stats_engine_create().
  * @frame: the frame; its format and geometry may change between calls.
- * @stats: overwritten.
+ *         Read only during the call.
+ * @stats: caller-owned; overwritten.
+ * @err: optional.
  *
  * Allocates nothing (unless the frame is wider than any before).
  *

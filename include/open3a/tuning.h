@@ -64,8 +64,10 @@ typedef void (*o3a_tuning_note_fn)(void *user,
  * key of a Raspberry Pi file, in file order: per entry first a note with
  * @key NULL, then one per key.
  * @path: the tuning file.
- * @fn: the callback; @user its cookie.
+ * @fn: the callback (may be NULL: only classify the file); @user its
+ *      cookie.
  * @log_fn, @log_user: where warnings of the loading go (may be NULL).
+ * @err: optional.
  * Return: 1 when the file is in the Raspberry Pi format (and @fn was
  * called), 0 for a native file (@fn is not called), or a negative errno
  * with @err set: the errors of o3a_create().
@@ -81,6 +83,7 @@ O3A_API int o3a_tuning_report(const char *path, o3a_tuning_note_fn fn,
  * @json: receives a NUL-terminated malloc()ed text; the caller free()s it.
  * @length: receives its length without the NUL (may be NULL).
  * @log_fn, @log_user: where warnings of the loading go (may be NULL).
+ * @err: optional.
  * Return: 0; or a negative errno with @err set (a malformed file as
  * o3a_create() reports it, -ENOMEM).
  */
@@ -93,8 +96,10 @@ O3A_API int o3a_tuning_convert(const char *path, char **json, size_t *length,
  * (rpi.contrast "gamma_curve", when rpi.contrast is enabled), in the
  * layout o3a_isp_set_tone_curve() takes: pairs (x, y) in 0..65535.
  * @curve: room for @capacity numbers (2 per point).
+ * @capacity: numbers (not pairs) @curve can take.
  * @count: receives the number of pairs; 0 when the file has no curve
  *         (native files never have one).
+ * @err: optional.
  * Return: 0; -ENOSPC when @capacity is too small (@count then says how
  * many pairs there are); -EINVAL with @err when the file does not load or
  * the curve is not pairs of numbers.
