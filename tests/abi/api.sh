@@ -6,7 +6,10 @@
 #
 #   api.sh names HEADER...          print "API name" for every function
 #                                   declared with O3A_API, "BARE name" for
-#                                   one declared without it
+#                                   one declared without it, "UNDOC name"
+#                                   for an O3A_API one with no comment
+#                                   block before it (a run of declarations
+#                                   may share one)
 #   api.sh check LIBRARY.so HEADER...
 #                                   fail unless every O3A_API function is a
 #                                   defined function (T) in the library's
@@ -16,6 +19,7 @@
 #                                   declares a function without O3A_API
 #                                   (it would be silently hidden: the
 #                                   library is built -fvisibility=hidden)
+#                                   or without a comment block
 #   api.sh cxx OUTPUT.cpp HEADER... write a C++ program that takes the
 #                                   address of every O3A_API function (a
 #                                   link error unless extern "C" works)
@@ -35,6 +39,7 @@ names() {
 		s = stmt
 		gsub(/[ \t\n]+/, " ", s)
 		sub(/^ /, "", s)
+		lastapi = 0
 		if (s == "" || s !~ /\(/ || s ~ /^typedef /)
 			return
 		if (!match(s, /[A-Za-z_][A-Za-z0-9_]*[ ]?\(/)) {
@@ -45,12 +50,17 @@ names() {
 		sub(/[ ]?\($/, "", name)
 		if (name == "O3A_API")
 			printf "UNPARSED %s\n", s
-		else if (s ~ /(^| )O3A_API /)
+		else if (s ~ /(^| )O3A_API /) {
 			printf "API %s\n", name
-		else
+			if (!doc)
+				printf "UNDOC %s\n", name
+			lastapi = 1
+		} else
 			printf "BARE %s\n", name
 	}
-	FNR == 1 { incomment = 0; cxx = 0; cont = 0; depth = 0; stmt = "" }
+	FNR == 1 {
+		incomment = 0; cxx = 0; cont = 0; depth = 0; stmt = ""; doc = 0
+	}
 	{
 		line = $0
 		# Preprocessor lines and their continuations.
@@ -79,6 +89,7 @@ names() {
 				}
 				line = substr(line, p + 2)
 				incomment = 0
+				doc = 1
 				continue
 			}
 			p = index(line, "/*")
@@ -110,8 +121,13 @@ names() {
 			} else if (c == "}") {
 				depth--
 			} else if (c == ";") {
-				if (depth == 0)
+				if (depth == 0) {
 					flush(stmt)
+					# A comment documents the declarations
+					# that follow it, up to anything else.
+					if (!lastapi)
+						doc = 0
+				}
 				stmt = ""
 			} else if (depth == 0) {
 				stmt = stmt c
@@ -137,6 +153,12 @@ check() {
 		echo "declared in a public header without O3A_API (so not" \
 			"exported; run scripts/mark-exports.py):" >&2
 		sed 's/^BARE /  /' "$tmp/bare" >&2
+		fail=1
+	fi
+	if grep '^UNDOC ' "$tmp/all" >"$tmp/undoc"; then
+		echo "O3A_API functions without a comment block (what it" \
+			"does, units, ownership, errors):" >&2
+		sed 's/^UNDOC /  /' "$tmp/undoc" >&2
 		fail=1
 	fi
 	sed -n 's/^API //p' "$tmp/all" | sort >"$tmp/declared"
