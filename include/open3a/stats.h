@@ -253,7 +253,12 @@ O3A_API uint32_t o3a_format_min_stride(uint32_t fourcc, uint32_t width);
  * @subsample: 1 reads every quad; N every Nth quad row and column.
  * @black_level: at the format's bit depth; subtracted from every sample.
  * @white_level: at the format's bit depth; 0 means the format's maximum.
- * @threads: 0 or 1 computes on the calling thread only.
+ * @threads: 0 or 1 computes on the calling thread only. N > 1 (at most
+ *           16): the engine keeps N - 1 worker threads (created by
+ *           o3a_stats_engine_create(), joined by o3a_stats_engine_destroy(),
+ *           idle in between, every signal blocked) and o3a_stats_compute()
+ *           splits the quad rows read into N bands, one on the calling
+ *           thread; the statistics are bit for bit those of one thread.
  */
 struct o3a_stats_config {
 	uint32_t cols;
@@ -290,7 +295,8 @@ typedef struct o3a_stats_engine o3a_stats_engine;
  *
  * Return: an engine owned by the caller (free with
  * o3a_stats_engine_destroy()), or NULL with @err: -EINVAL for a NULL or
- * bad config (grid, bins, more than 64 threads ...), -ENOMEM.
+ * bad config (grid, bins, more than 16 threads ...), -ENOMEM; a
+ * negative errno when a worker thread cannot be started (-EAGAIN ...).
  */
 O3A_API o3a_stats_engine *
 o3a_stats_engine_create(const struct o3a_stats_config *config,
@@ -307,7 +313,9 @@ O3A_API void o3a_stats_engine_destroy(o3a_stats_engine *engine);
  * @stats: caller-owned; overwritten.
  * @err: optional.
  *
- * Allocates nothing (unless the frame is wider than any before).
+ * Allocates nothing and creates no thread (unless the frame is wider than
+ * any before: then a row buffer per thread grows). Not to be called on one
+ * engine from two threads at once.
  *
  * Return: 0; -EINVAL for an unsupported format, a stride or size too small,
  * a window outside the frame (the message says which); -ENOMEM.

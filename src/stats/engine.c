@@ -4,6 +4,8 @@
  * The per-quad work lives in kernels.c / kernels_avx2.c; see README.md.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,16 +26,8 @@
 #define HIST_ENTRIES  (1u << FINE_MAX_BITS)
 #define LUT_ENTRIES   (1u << 16)
 
-struct o3a_stats_engine {
-	struct o3a_stats_config cfg;
-	bool avx2;
-	uint32_t *hist;	      /* HK_COUNT x copies x HIST_ENTRIES */
-	uint16_t *lut;	      /* LUT_ENTRIES */
-	struct o3a_quads *qd; /* one run of quads */
-	uint16_t *gh;	      /* the fused kernel's greens of one row */
-	uint32_t gh_size;     /* entries of gh */
-	uint32_t lut_key[3];  /* bins, range, bit depth the lut is for */
-};
+/* config.threads above this is -EINVAL (documented in stats.h). */
+#define MAX_THREADS 16
 
 /* The frame as compute() sees it once checked. */
 struct frame_geo {
@@ -41,6 +35,60 @@ struct frame_geo {
 	uint32_t x, y;	 /* window origin, even */
 	uint32_t qw, qh; /* window size in quads */
 	uint32_t black, white, range;
+};
+
+/* What every band of one frame shares (read-only while bands run). */
+struct frame_job {
+	const struct o3a_raw_frame *f;
+	struct frame_geo g;
+	struct o3a_reader rd;
+	struct o3a_hist_acc ha; /* all but .h, which is per lane */
+	bool fast;
+	uint32_t kb[O3A_STATS_MAX_COLS + 1]; /* zone columns, in read quads */
+	uint32_t kw;			     /* quads read per row */
+	uint32_t nrows;			     /* quad rows read */
+	struct o3a_stats *s;
+};
+
+/*
+ * One band of quad rows and its working memory. Lane 0 is the calling
+ * thread and sums straight into the caller's statistics; lanes 1.. are the
+ * workers, with partial zones, focus and folded histograms of their own,
+ * merged by the calling thread once all are done.
+ */
+struct lane {
+	o3a_stats_engine *e;
+	unsigned index;
+	uint32_t *hist;		/* HK_COUNT x copies x HIST_ENTRIES */
+	struct o3a_quads *qd;	/* one run of quads */
+	uint16_t *gh;		/* the fused kernel's greens of one row */
+	uint32_t gh_size;	/* entries of gh */
+	struct o3a_zone *zones; /* lanes > 0: cols x rows partial sums */
+	uint64_t *focus;	/* lanes > 0: cols x rows */
+	uint32_t *bins;		/* lanes > 0: HK_COUNT x hist_bins */
+	uint32_t r0, r1;	/* this frame's band: read rows [r0, r1) */
+	uint32_t zr0, zr1;	/* the zone rows it touched */
+	pthread_t thread;
+	bool started;
+} __attribute__((aligned(64)));
+
+struct o3a_stats_engine {
+	struct o3a_stats_config cfg;
+	bool avx2;
+	uint16_t *lut;	     /* LUT_ENTRIES, shared by the lanes */
+	uint32_t lut_key[3]; /* bins, range, bit depth the lut is for */
+	unsigned nlanes;     /* max(threads, 1) */
+	struct lane *lanes;  /* nlanes */
+	struct frame_job job;
+	/* The worker pool (nlanes > 1): a frame is started by bumping
+	 * generation under lock and broadcasting start; each worker runs its
+	 * band and the last one to finish signals done. */
+	bool pool;
+	pthread_mutex_t lock;
+	pthread_cond_t start, done;
+	uint64_t generation;
+	unsigned pending;
+	bool quit;
 };
 
 static int check_config(const struct o3a_stats_config *c, o3a_error *err)
@@ -61,10 +109,108 @@ static int check_config(const struct o3a_stats_config *c, o3a_error *err)
 		return o3a_error_set(err, -EINVAL,
 				     "stats: subsample %u outside 1..64",
 				     c->subsample);
-	if (c->threads > 64)
+	if (c->threads > MAX_THREADS)
 		return o3a_error_set(err, -EINVAL,
-				     "stats: %u threads, at most 64",
-				     c->threads);
+				     "stats: %u threads, at most %u",
+				     c->threads, MAX_THREADS);
+	return 0;
+}
+
+static void run_band(o3a_stats_engine *e, struct lane *l);
+
+static void *worker_main(void *arg)
+{
+	struct lane *l = arg;
+	o3a_stats_engine *e = l->e;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		while (!e->quit && e->generation == seen)
+			pthread_cond_wait(&e->start, &e->lock);
+		if (e->quit)
+			break;
+		seen = e->generation;
+		pthread_mutex_unlock(&e->lock);
+		run_band(e, l);
+		pthread_mutex_lock(&e->lock);
+		if (--e->pending == 0)
+			pthread_cond_signal(&e->done);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+static int lane_alloc(o3a_stats_engine *e, struct lane *l, unsigned index)
+{
+	const uint32_t nz = e->cfg.cols * e->cfg.rows;
+
+	l->e = e;
+	l->index = index;
+	l->hist = aligned_alloc(
+		64, sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES *
+			    (HIST_ENTRIES + O3A_STATS_HIST_SKEW));
+	l->qd = aligned_alloc(64, sizeof(*l->qd));
+	if (!l->hist || !l->qd)
+		return -ENOMEM;
+	if (!index)
+		return 0;
+	l->zones = calloc(nz, sizeof(*l->zones));
+	l->focus = calloc(nz, sizeof(*l->focus));
+	l->bins = calloc((size_t)HK_COUNT * e->cfg.hist_bins, sizeof(*l->bins));
+	return l->zones && l->focus && l->bins ? 0 : -ENOMEM;
+}
+
+static int thread_error(o3a_error *err, int code, const char *what)
+{
+	char buf[128];
+
+	return o3a_error_set(err, -code, "stats: %s: %s", what,
+			     strerror_r(code, buf, sizeof(buf)));
+}
+
+/* The worker threads block every signal: the application's handlers run
+ * on its own threads. */
+static int start_pool(o3a_stats_engine *e, o3a_error *err)
+{
+	sigset_t all, old;
+	unsigned i;
+	int ret;
+
+	ret = pthread_mutex_init(&e->lock, NULL);
+	if (ret)
+		return thread_error(err, ret, "pthread_mutex_init");
+	ret = pthread_cond_init(&e->start, NULL);
+	if (ret) {
+		pthread_mutex_destroy(&e->lock);
+		return thread_error(err, ret, "pthread_cond_init");
+	}
+	ret = pthread_cond_init(&e->done, NULL);
+	if (ret) {
+		pthread_cond_destroy(&e->start);
+		pthread_mutex_destroy(&e->lock);
+		return thread_error(err, ret, "pthread_cond_init");
+	}
+	e->pool = true;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 1; i < e->nlanes; i++) {
+		ret = pthread_create(&e->lanes[i].thread, NULL, worker_main,
+				     &e->lanes[i]);
+		if (ret)
+			break;
+		e->lanes[i].started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		char buf[128];
+
+		return o3a_error_set(err, -ret,
+				     "stats: cannot start worker thread %u of "
+				     "%u: %s",
+				     i, e->nlanes - 1,
+				     strerror_r(ret, buf, sizeof(buf)));
+	}
 	return 0;
 }
 
@@ -72,6 +218,7 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 					  o3a_error *err)
 {
 	o3a_stats_engine *e;
+	unsigned i;
 
 	if (!config) {
 		o3a_error_set(err, -EINVAL, "stats: NULL config");
@@ -84,13 +231,19 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 		goto nomem;
 	e->cfg = *config;
 	e->avx2 = o3a_cpu_has_avx2() && !getenv("OPEN3A_STATS_NO_SIMD");
-	e->hist = aligned_alloc(
-		64, sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES *
-			    (HIST_ENTRIES + O3A_STATS_HIST_SKEW));
+	e->nlanes = config->threads > 1 ? config->threads : 1;
 	e->lut = aligned_alloc(64, sizeof(uint16_t) * LUT_ENTRIES);
-	e->qd = aligned_alloc(64, sizeof(*e->qd));
-	if (!e->hist || !e->lut || !e->qd)
+	e->lanes = aligned_alloc(64, sizeof(*e->lanes) * e->nlanes);
+	if (!e->lut || !e->lanes)
 		goto nomem;
+	memset(e->lanes, 0, sizeof(*e->lanes) * e->nlanes);
+	for (i = 0; i < e->nlanes; i++)
+		if (lane_alloc(e, &e->lanes[i], i))
+			goto nomem;
+	if (e->nlanes > 1 && start_pool(e, err)) {
+		o3a_stats_engine_destroy(e);
+		return NULL;
+	}
 	return e;
 nomem:
 	o3a_stats_engine_destroy(e);
@@ -100,12 +253,34 @@ nomem:
 
 void o3a_stats_engine_destroy(o3a_stats_engine *engine)
 {
+	unsigned i;
+
 	if (!engine)
 		return;
-	free(engine->hist);
+	if (engine->pool) {
+		pthread_mutex_lock(&engine->lock);
+		engine->quit = true;
+		pthread_cond_broadcast(&engine->start);
+		pthread_mutex_unlock(&engine->lock);
+		for (i = 1; i < engine->nlanes; i++)
+			if (engine->lanes[i].started)
+				pthread_join(engine->lanes[i].thread, NULL);
+		pthread_cond_destroy(&engine->done);
+		pthread_cond_destroy(&engine->start);
+		pthread_mutex_destroy(&engine->lock);
+	}
+	for (i = 0; engine->lanes && i < engine->nlanes; i++) {
+		struct lane *l = &engine->lanes[i];
+
+		free(l->hist);
+		free(l->qd);
+		free(l->gh);
+		free(l->zones);
+		free(l->focus);
+		free(l->bins);
+	}
+	free(engine->lanes);
 	free(engine->lut);
-	free(engine->qd);
-	free(engine->gh);
 	free(engine);
 }
 
@@ -182,12 +357,14 @@ static int check_frame(const o3a_stats_engine *e, const struct o3a_raw_frame *f,
 	return 0;
 }
 
+/* The histogram layout of this frame (all but .h); the lut is built
+ * here, once per change of bins, range or depth, before any band runs. */
 static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 			 struct o3a_hist_acc *ha)
 {
 	uint32_t bits = g->fmt->bit_depth, bins = e->cfg.hist_bins, v;
 
-	ha->h = e->hist;
+	ha->h = NULL;
 	ha->use_avx2 = e->avx2;
 	if (bits <= FINE_MAX_BITS) {
 		ha->size = 1u << bits;
@@ -208,16 +385,13 @@ static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 			e->lut_key[2] = bits;
 		}
 	}
-	memset(ha->h, 0,
-	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES * ha->pitch);
 }
 
-/* Fold the counting histograms into the statistics' bins. */
+/* Fold the counting histograms into bins, adding to @out (y, r, g, b). */
 static void finish_hist(const struct o3a_hist_acc *ha,
 			const struct frame_geo *g, uint32_t bins,
-			struct o3a_stats *s)
+			uint32_t *const out[HK_COUNT])
 {
-	uint32_t *out[HK_COUNT] = {s->hist_y, s->hist_r, s->hist_g, s->hist_b};
 	unsigned kind, copy;
 	uint32_t v;
 
@@ -246,14 +420,14 @@ static void finish_hist(const struct o3a_hist_acc *ha,
  * in one go, then cut at the zone boundaries @kb (in read-quad indices)
  * for the sums. No branch on the zone index inside the per-quad loops.
  */
-static void row_pair(o3a_stats_engine *e, const struct o3a_reader *rd,
-		     const struct o3a_hist_acc *ha, const uint8_t *row0,
-		     const uint8_t *row1, const uint8_t *chroma,
-		     const struct frame_geo *g, const uint32_t *kb, uint32_t kw,
-		     struct o3a_zone *zones, uint64_t *focus)
+static void row_pair(const o3a_stats_engine *e, struct o3a_quads *qd,
+		     const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
+		     const uint8_t *row0, const uint8_t *row1,
+		     const uint8_t *chroma, const struct frame_geo *g,
+		     const uint32_t *kb, uint32_t kw, struct o3a_zone *zones,
+		     uint64_t *focus)
 {
 	const uint32_t step = e->cfg.subsample, cols = e->cfg.cols;
-	struct o3a_quads *qd = e->qd;
 	uint32_t k0, c = 0;
 
 	for (k0 = 0; k0 < kw; k0 += O3A_STATS_CHUNK) {
@@ -287,83 +461,184 @@ static void row_pair(o3a_stats_engine *e, const struct o3a_reader *rd,
 }
 
 /* The fused kernel's row buffer, grown when a wider frame comes. */
-static int reserve_gh(o3a_stats_engine *e, uint32_t kw, o3a_error *err)
+static int reserve_gh(struct lane *l, uint32_t kw, o3a_error *err)
 {
 	uint32_t need = kw + O3A_ROW_GH_PAD;
 	uint16_t *gh;
 
-	if (e->gh_size >= need)
+	if (l->gh_size >= need)
 		return 0;
 	gh = aligned_alloc(64, ((size_t)need * sizeof(uint16_t) + 63) & ~63u);
 	if (!gh)
 		return o3a_error_set(err, -ENOMEM, "stats: out of memory");
-	free(e->gh);
-	e->gh = gh;
-	e->gh_size = need;
+	free(l->gh);
+	l->gh = gh;
+	l->gh_size = need;
 	return 0;
 }
 
-static void compute_rows(o3a_stats_engine *e, const struct o3a_raw_frame *f,
-			 const struct frame_geo *g, const struct o3a_reader *rd,
-			 const struct o3a_hist_acc *ha, bool fast,
-			 struct o3a_stats *s)
+/* Read rows [*i0, *i1) of zone row @zr (read row i is quad row i * step),
+ * before they are cut to a band. */
+static void zone_row_reads(const o3a_stats_engine *e, const struct frame_geo *g,
+			   uint32_t zr, uint32_t *i0, uint32_t *i1)
 {
-	const uint32_t cols = e->cfg.cols, rows = e->cfg.rows;
-	const uint32_t step = e->cfg.subsample;
+	const uint32_t rows = e->cfg.rows, step = e->cfg.subsample;
+	uint32_t qy0 = (uint32_t)((uint64_t)zr * g->qh / rows);
+	uint32_t qy1 = (uint32_t)((uint64_t)(zr + 1) * g->qh / rows);
+
+	*i0 = (uint32_t)(((uint64_t)qy0 + step - 1) / step);
+	*i1 = (uint32_t)(((uint64_t)qy1 + step - 1) / step);
+}
+
+/* The read rows [l->r0, l->r1) into @zones, @focus and the lane's
+ * counting histograms @ha (zones and focus zeroed by the caller). */
+static void compute_rows(const o3a_stats_engine *e, struct lane *l,
+			 const struct o3a_hist_acc *ha, struct o3a_zone *zones,
+			 uint64_t *focus)
+{
+	const struct frame_job *j = &e->job;
+	const struct frame_geo *g = &j->g;
+	const struct o3a_raw_frame *f = j->f;
+	const uint32_t cols = e->cfg.cols, step = e->cfg.subsample;
 	const uint8_t *base = f->data;
 	bool nv12 = f->fourcc == O3A_FOURCC('N', 'V', '1', '2');
-	uint32_t kb[O3A_STATS_MAX_COLS + 1], kw, zr, zc, qy;
+	uint32_t zr, zc, i, i0, i1;
 
-	/* Zone column boundaries in read quads: the first read quad (a
-	 * multiple of step) at or after floor(zc * qw / cols). */
-	for (zc = 0; zc <= cols; zc++) {
-		uint32_t q = (uint32_t)((uint64_t)zc * g->qw / cols);
-
-		kb[zc] = (q + step - 1) / step;
-	}
-	kw = kb[cols];
-
-	for (zr = 0; zr < rows; zr++) {
-		uint32_t qy0 = (uint32_t)((uint64_t)zr * g->qh / rows);
-		uint32_t qy1 = (uint32_t)((uint64_t)(zr + 1) * g->qh / rows);
-
-		qy0 = (qy0 + step - 1) / step * step;
-		for (qy = qy0; qy < qy1; qy += step) {
-			size_t line = (size_t)g->y + 2 * (size_t)qy;
+	for (zr = l->zr0; zr < l->zr1; zr++) {
+		zone_row_reads(e, g, zr, &i0, &i1);
+		if (i0 < l->r0)
+			i0 = l->r0;
+		if (i1 > l->r1)
+			i1 = l->r1;
+		for (i = i0; i < i1; i++) {
+			size_t line = (size_t)g->y + 2 * (size_t)i * step;
 			const uint8_t *row0 = base + line * f->stride;
 			const uint8_t *row1 = row0 + f->stride;
 			const uint8_t *chroma = NULL;
 
-			if (fast) {
+			if (j->fast) {
 				struct o3a_row_job job = {
 					.row0 = row0,
 					.row1 = row1,
 					.q0 = g->x / 2,
 					.step = step,
-					.kw = kw,
-					.kb = kb,
+					.kw = j->kw,
+					.kb = j->kb,
 					.cols = cols,
-					.zones = &s->zones[zr * cols],
-					.focus = &s->focus[zr * cols],
-					.gh = e->gh,
+					.zones = &zones[zr * cols],
+					.focus = &focus[zr * cols],
+					.gh = l->gh,
 				};
 
-				o3a_row_fast(rd, ha, &job);
+				o3a_row_fast(&j->rd, ha, &job);
 				continue;
 			}
 			if (nv12)
 				chroma = base + (size_t)f->stride * f->height +
 					 (line / 2) * f->stride;
-			row_pair(e, rd, ha, row0, row1, chroma, g, kb, kw,
-				 &s->zones[zr * cols], &s->focus[zr * cols]);
+			row_pair(e, l->qd, &j->rd, ha, row0, row1, chroma, g,
+				 j->kb, j->kw, &zones[zr * cols],
+				 &focus[zr * cols]);
 		}
-		if (!fast || qy0 >= qy1)
+		if (!j->fast || i0 >= i1)
 			continue;
 		/* The fused kernel leaves the counts: whole segments. */
 		for (zc = 0; zc < cols; zc++)
-			s->zones[zr * cols + zc].count +=
-				(kb[zc + 1] - kb[zc]) *
-				((qy1 - qy0 + step - 1) / step);
+			zones[zr * cols + zc].count +=
+				(j->kb[zc + 1] - j->kb[zc]) * (i1 - i0);
+	}
+}
+
+/*
+ * One lane's band of the frame: read rows [r0, r1) with
+ * r_t = ceil(t * nrows / nlanes), so that bands differ by one row at most
+ * and, when there are fewer rows than lanes, the first lanes get them.
+ * Lane 0 sums into the caller's statistics (zeroed by compute()); the
+ * others into their own arrays, zeroed here over the zone rows they touch.
+ */
+static void run_band(o3a_stats_engine *e, struct lane *l)
+{
+	const struct frame_job *j = &e->job;
+	const uint32_t cols = e->cfg.cols, rows = e->cfg.rows;
+	const uint32_t bins = e->cfg.hist_bins;
+	struct o3a_hist_acc ha = j->ha;
+	struct o3a_zone *zones = l->index ? l->zones : j->s->zones;
+	uint64_t *focus = l->index ? l->focus : j->s->focus;
+	uint32_t *out[HK_COUNT];
+	uint32_t zr, i0, i1;
+	unsigned k;
+
+	l->r0 = (uint32_t)(((uint64_t)l->index * j->nrows + e->nlanes - 1) /
+			   e->nlanes);
+	l->r1 = (uint32_t)(((uint64_t)(l->index + 1) * j->nrows + e->nlanes -
+			    1) /
+			   e->nlanes);
+	l->zr0 = l->zr1 = 0;
+	if (l->r0 >= l->r1)
+		return;
+	/* The zone rows whose read rows meet the band. */
+	for (zr = 0; zr < rows; zr++) {
+		zone_row_reads(e, &j->g, zr, &i0, &i1);
+		if (i0 < l->r1 && i1 > l->r0 && i0 < i1) {
+			if (l->zr0 == l->zr1)
+				l->zr0 = zr;
+			l->zr1 = zr + 1;
+		}
+	}
+	ha.h = l->hist;
+	memset(ha.h, 0,
+	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES * ha.pitch);
+	if (l->index) {
+		size_t z0 = (size_t)l->zr0 * cols,
+		       nz = (size_t)(l->zr1 - l->zr0) * cols;
+
+		memset(&zones[z0], 0, sizeof(*zones) * nz);
+		memset(&focus[z0], 0, sizeof(*focus) * nz);
+		memset(l->bins, 0, sizeof(*l->bins) * HK_COUNT * bins);
+		for (k = 0; k < HK_COUNT; k++)
+			out[k] = &l->bins[k * bins];
+	} else {
+		out[HK_Y] = j->s->hist_y;
+		out[HK_R] = j->s->hist_r;
+		out[HK_G] = j->s->hist_g;
+		out[HK_B] = j->s->hist_b;
+	}
+	compute_rows(e, l, &ha, zones, focus);
+	finish_hist(&ha, &j->g, bins, out);
+}
+
+/*
+ * The workers' bands into the caller's statistics, lane by lane in index
+ * order. Every figure is an integer sum (uint64 sums, uint32 counts and
+ * bins: exact, or modulo 2^32 like the single-threaded sums), so the
+ * result is bit for bit that of one thread whatever the split.
+ */
+static void merge_lanes(o3a_stats_engine *e, struct o3a_stats *s)
+{
+	const uint32_t cols = e->cfg.cols, bins = e->cfg.hist_bins;
+	unsigned t;
+	size_t z, v;
+
+	for (t = 1; t < e->nlanes; t++) {
+		const struct lane *l = &e->lanes[t];
+
+		if (l->r0 >= l->r1)
+			continue;
+		for (z = (size_t)l->zr0 * cols; z < (size_t)l->zr1 * cols;
+		     z++) {
+			s->zones[z].r += l->zones[z].r;
+			s->zones[z].g += l->zones[z].g;
+			s->zones[z].b += l->zones[z].b;
+			s->zones[z].count += l->zones[z].count;
+			s->zones[z].saturated += l->zones[z].saturated;
+			s->focus[z] += l->focus[z];
+		}
+		for (v = 0; v < bins; v++) {
+			s->hist_y[v] += l->bins[HK_Y * bins + v];
+			s->hist_r[v] += l->bins[HK_R * bins + v];
+			s->hist_g[v] += l->bins[HK_G * bins + v];
+			s->hist_b[v] += l->bins[HK_B * bins + v];
+		}
 	}
 }
 
@@ -371,11 +646,10 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 		      const struct o3a_raw_frame *frame,
 		      struct o3a_stats *stats, o3a_error *err)
 {
-	struct o3a_hist_acc ha;
-	struct o3a_reader rd;
+	struct frame_job *j;
 	struct frame_geo g = {0};
-	uint32_t nz;
-	bool fast;
+	uint32_t nz, zc;
+	unsigned t;
 	int ret;
 
 	if (!engine || !stats)
@@ -409,23 +683,53 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	memset(stats->hist_g, 0, sizeof(stats->hist_g));
 	memset(stats->hist_b, 0, sizeof(stats->hist_b));
 
-	rd.fourcc = frame->fourcc;
-	rd.bit_depth = g.fmt->bit_depth;
-	rd.bayer_order = g.fmt->bayer_order;
-	rd.packing = g.fmt->packing;
-	rd.black = (uint16_t)g.black;
-	rd.white = (uint16_t)g.white;
-	rd.row_bytes = frame->stride;
-	rd.use_avx2 = engine->avx2;
+	j = &engine->job;
+	j->f = frame;
+	j->g = g;
+	j->s = stats;
+	j->rd.fourcc = frame->fourcc;
+	j->rd.bit_depth = g.fmt->bit_depth;
+	j->rd.bayer_order = g.fmt->bayer_order;
+	j->rd.packing = g.fmt->packing;
+	j->rd.black = (uint16_t)g.black;
+	j->rd.white = (uint16_t)g.white;
+	j->rd.row_bytes = frame->stride;
+	j->rd.use_avx2 = engine->avx2;
 
-	prepare_hist(engine, &g, &ha);
+	prepare_hist(engine, &g, &j->ha);
 	/* The fused kernel: 32-bit sums of a row's zone hold up to 2^16
 	 * quads of 12 bits. */
-	fast = o3a_row_fast_ok(&rd, &ha, engine->cfg.subsample) &&
-	       g.qw <= 65536;
-	if (fast && reserve_gh(engine, g.qw, err))
-		return -ENOMEM;
-	compute_rows(engine, frame, &g, &rd, &ha, fast, stats);
-	finish_hist(&ha, &g, engine->cfg.hist_bins, stats);
+	j->fast = o3a_row_fast_ok(&j->rd, &j->ha, engine->cfg.subsample) &&
+		  g.qw <= 65536;
+	for (t = 0; j->fast && t < engine->nlanes; t++)
+		if (reserve_gh(&engine->lanes[t], g.qw, err))
+			return -ENOMEM;
+	/* Zone column boundaries in read quads: the first read quad (a
+	 * multiple of step) at or after floor(zc * qw / cols). */
+	for (zc = 0; zc <= engine->cfg.cols; zc++) {
+		uint32_t q = (uint32_t)((uint64_t)zc * g.qw / engine->cfg.cols);
+
+		j->kb[zc] =
+			(q + engine->cfg.subsample - 1) / engine->cfg.subsample;
+	}
+	j->kw = j->kb[engine->cfg.cols];
+	j->nrows = (g.qh + engine->cfg.subsample - 1) / engine->cfg.subsample;
+
+	if (engine->nlanes == 1) {
+		run_band(engine, &engine->lanes[0]);
+		return 0;
+	}
+	/* The workers' bands start; the calling thread runs band 0. */
+	pthread_mutex_lock(&engine->lock);
+	engine->pending = engine->nlanes - 1;
+	engine->generation++;
+	pthread_cond_broadcast(&engine->start);
+	pthread_mutex_unlock(&engine->lock);
+	run_band(engine, &engine->lanes[0]);
+	pthread_mutex_lock(&engine->lock);
+	while (engine->pending)
+		pthread_cond_wait(&engine->done, &engine->lock);
+	pthread_mutex_unlock(&engine->lock);
+	merge_lanes(engine, stats);
 	return 0;
 }

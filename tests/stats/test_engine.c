@@ -437,6 +437,184 @@ static void test_errors(void **state)
 	free(s);
 }
 
+/*
+ * threads 1..4 (and more lanes than rows): bit for bit the reference on
+ * every format, random geometries, subsampled and not. Frames of 2..40
+ * lines give 1..20 quad rows, so bands of zero, one and several rows, split
+ * inside zone rows or not.
+ */
+static void test_threads_random(void **state)
+{
+	struct case_desc cd;
+	uint32_t t;
+	size_t f;
+	int i;
+
+	for (f = 0; f < N_ALL; f++) {
+		for (i = 0; i < 6; i++) {
+			random_case(&cd, all_formats[f], i % 3 == 2);
+			for (t = 1; t <= 4; t++) {
+				cd.cfg.threads = t;
+				run_case(&cd, true);
+			}
+			cd.cfg.threads = 3;
+			run_case(&cd, false);
+		}
+	}
+}
+
+/* Wide frames through the fused kernel and the portable path, many rows,
+ * split across threads; a grid of one zone row (every band in it). */
+static void test_threads_wide(void **state)
+{
+	static const char *const fmts[] = {"SRGGB10", "SBGGR10P", "SGRBG12",
+					   "SRGGB16", "NV12"};
+	struct case_desc cd;
+	uint32_t t;
+	size_t f;
+
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		memset(&cd, 0, sizeof(cd));
+		cd.fmt = fmts[f];
+		cd.width = 1000 + 2 * (uint32_t)f;
+		cd.height = 150;
+		o3a_stats_config_init(&cd.cfg);
+		cd.cfg.black_level = 32;
+		for (t = 2; t <= 4; t++) {
+			cd.cfg.threads = t;
+			cd.cfg.cols = 64;
+			cd.cfg.rows = 64;
+			cd.cfg.subsample = 1;
+			run_case(&cd, true);
+			cd.cfg.cols = 7;
+			cd.cfg.rows = 1;
+			cd.cfg.subsample = t;
+			run_case(&cd, true);
+		}
+	}
+}
+
+/* Fewer quad rows than threads: one quad row and 16 threads, a few rows
+ * and 4, a subsampled window of one read row. */
+static void test_threads_small_frame(void **state)
+{
+	struct case_desc cd;
+	uint32_t h;
+
+	for (h = 2; h <= 8; h += 2) {
+		memset(&cd, 0, sizeof(cd));
+		cd.fmt = "SGRBG10";
+		cd.width = 40;
+		cd.height = h;
+		o3a_stats_config_init(&cd.cfg);
+		cd.cfg.cols = 3;
+		cd.cfg.rows = 2;
+		cd.cfg.threads = 4;
+		run_case(&cd, true);
+		run_case(&cd, false);
+		cd.cfg.threads = 16;
+		run_case(&cd, true);
+		cd.cfg.subsample = 8;
+		run_case(&cd, true);
+	}
+}
+
+/* The number of threads of this process (/proc/self/status). */
+static int count_threads(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Engines with threads are created and destroyed many times (ASan: no
+ * leak), the pool holds threads - 1 workers while the engine lives and none
+ * after; one engine computes frames of changing formats and sizes in
+ * turn (the pool is reused); more than 16 threads is refused.
+ */
+static void test_threads_lifecycle(void **state)
+{
+	struct o3a_stats *got = malloc(sizeof(*got));
+	struct o3a_stats *want = malloc(sizeof(*want));
+	static uint16_t px[64 * 32];
+	struct o3a_stats_config c;
+	o3a_stats_engine *e;
+	o3a_error err;
+	int base = count_threads();
+	uint32_t i;
+
+	assert_non_null(got);
+	assert_non_null(want);
+	assert_true(base >= 1);
+	for (i = 0; i < sizeof(px) / sizeof(px[0]); i++)
+		px[i] = (uint16_t)(rnd() & 1023);
+	o3a_stats_config_init(&c);
+	for (i = 0; i < 200; i++) {
+		c.threads = i % 17;
+		e = o3a_stats_engine_create(&c, &err);
+		assert_non_null(e);
+		if (i % 17 == 5)
+			assert_int_equal(count_threads(), base + 4);
+		if (i % 3 == 0) {
+			struct o3a_raw_frame f = {
+				px, sizeof(px), O3A_FOURCC('R', 'G', '1', '0'),
+				64, 32,		128};
+
+			assert_int_equal(o3a_stats_compute(e, &f, got, &err),
+					 0);
+		}
+		o3a_stats_engine_destroy(e);
+		assert_int_equal(count_threads(), base);
+	}
+
+	/* One engine, 3 threads, frames of changing formats and sizes. */
+	c.threads = 3;
+	c.cols = 9;
+	c.rows = 5;
+	e = o3a_stats_engine_create(&c, &err);
+	assert_non_null(e);
+	for (i = 0; i < 40; i++) {
+		const struct o3a_format_info *fi =
+			o3a_format_from_name(all_formats[i % N_ALL]);
+		struct o3a_raw_frame f;
+		uint8_t *data;
+		size_t size, k;
+
+		f.fourcc = fi->fourcc;
+		f.width = 2 * rnd_in(1, 200);
+		f.height = rnd_in(2, 30);
+		f.stride = o3a_format_min_stride(f.fourcc, f.width);
+		size = (size_t)f.stride * f.height * 2;
+		data = malloc(size);
+		assert_non_null(data);
+		for (k = 0; k < size; k++)
+			data[k] = (uint8_t)rnd();
+		f.data = data;
+		f.size = size;
+		assert_int_equal(o3a_stats_compute(e, &f, got, &err), 0);
+		assert_int_equal(ref_stats(&f, &c, want), 0);
+		assert_same_stats(got, want, all_formats[i % N_ALL]);
+		free(data);
+	}
+	o3a_stats_engine_destroy(e);
+
+	c.threads = 17;
+	assert_null(o3a_stats_engine_create(&c, &err));
+	assert_int_equal(err.code, -EINVAL);
+	assert_non_null(strstr(err.message, "threads"));
+	free(got);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +625,10 @@ int main(void)
 		cmocka_unit_test(test_random_subsampled),
 		cmocka_unit_test(test_wide_frames),
 		cmocka_unit_test(test_block_edges),
+		cmocka_unit_test(test_threads_random),
+		cmocka_unit_test(test_threads_wide),
+		cmocka_unit_test(test_threads_small_frame),
+		cmocka_unit_test(test_threads_lifecycle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
