@@ -42,10 +42,14 @@
 /* What a mismatch takes, printed once under the list of differences. */
 static void explain(void)
 {
-	print_error("ABI break. Before changing the pins: bump soversion in "
-		    "meson.build (now %d) and, for anything algorithm modules "
-		    "see, O3A_ALGORITHM_ABI_VERSION (now %d); then run "
-		    "python3 tests/abi/gen_pins.py (see abi_pins.h).\n",
+	print_error("The public ABI changed. A changed size, offset or value "
+		    "is an ABI break: bump soversion in meson.build (now %d) "
+		    "and, for anything algorithm modules see, "
+		    "O3A_ALGORITHM_ABI_VERSION (now %d), then run python3 "
+		    "tests/abi/gen_pins.py (see abi_pins.h). Only a pure "
+		    "addition (a member at the end of a struct with a size "
+		    "field, a control before O3A_CONTROL_COUNT) needs no bump: "
+		    "re-run the generator and say so in the commit.\n",
 		    O3A_ABI_SOVERSION, O3A_ALGORITHM_ABI_VERSION);
 }
 
