@@ -35,6 +35,11 @@ static const struct bench_entry benches[] = {
 #define FRAME_W 4056
 #define FRAME_H 3040
 
+/* The CPUs this process may use, before bench_run() pins it to one: the
+ * multi-threaded figures run on them. */
+static cpu_set_t bench_cpus;
+static bool bench_cpus_known;
+
 void bench_add(struct bench_out *out, const char *name, double value,
 	       const char *unit)
 {
@@ -147,40 +152,67 @@ static void make_frames(uint16_t *unpacked, uint8_t *packed)
 	}
 }
 
-/* Median time of statistics of @f with @subsample, or a negative value. */
-static double time_stats(const struct o3a_raw_frame *f, uint32_t subsample,
-			 unsigned n, struct o3a_stats *s)
+/* Wall-clock time, for figures of several threads (thread CPU time would
+ * count only the calling thread's share). */
+static uint64_t wall_now_ns(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Median time of statistics of @f with @subsample on @threads threads, or
+ * a negative value. One thread: thread CPU time on the pinned core. More:
+ * wall-clock time, the calling thread unpinned while the engine (whose
+ * workers inherit its CPUs) lives, then pinned again.
+ */
+static double time_stats(const struct o3a_raw_frame *f, uint32_t subsample,
+			 uint32_t threads, unsigned n, struct o3a_stats *s)
+{
+	uint64_t (*now)(void) = threads > 1 ? wall_now_ns : bench_now_ns;
 	struct o3a_stats_config c;
+	cpu_set_t pinned;
+	bool unpinned = false;
 	o3a_stats_engine *e;
 	o3a_error err;
 	uint64_t ns[64];
+	double ms = -1.0;
 	unsigned i;
 
+	if (threads > 1 && bench_cpus_known &&
+	    !sched_getaffinity(0, sizeof(pinned), &pinned))
+		unpinned =
+			!sched_setaffinity(0, sizeof(bench_cpus), &bench_cpus);
 	o3a_stats_config_init(&c);
 	c.black_level = 64;
 	c.subsample = subsample;
+	c.threads = threads;
 	e = o3a_stats_engine_create(&c, &err);
 	if (!e) {
 		fprintf(stderr, "open3a bench: %s\n", err.message);
-		return -1.0;
+		goto out;
 	}
 	if (n > 64)
 		n = 64;
 	/* One warm-up run, not counted. */
 	if (o3a_stats_compute(e, f, s, &err)) {
 		fprintf(stderr, "open3a bench: %s\n", err.message);
-		o3a_stats_engine_destroy(e);
-		return -1.0;
+		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = now();
 
 		o3a_stats_compute(e, f, s, NULL);
-		ns[i] = bench_now_ns() - t0;
+		ns[i] = now() - t0;
 	}
+	ms = bench_median_ms(ns, n);
+out:
 	o3a_stats_engine_destroy(e);
-	return bench_median_ms(ns, n);
+	if (unpinned)
+		sched_setaffinity(0, sizeof(pinned), &pinned);
+	return ms;
 }
 
 void bench_stats(struct bench_out *out)
@@ -204,12 +236,16 @@ void bench_stats(struct bench_out *out)
 				   FRAME_W,
 				   FRAME_H,
 				   FRAME_W * 2};
-	ms = time_stats(&f, 1, out->repeat, s);
+	ms = time_stats(&f, 1, 1, out->repeat, s);
 	if (ms < 0)
 		goto fail;
 	bench_add(out, "stats_full_ms", ms, "ms");
 	bench_add(out, "stats_full_gpix_s", mpix / ms, "Gpx/s");
-	ms = time_stats(&f, O3A_STATS_SUBSAMPLE_DEFAULT, out->repeat, s);
+	ms = time_stats(&f, 1, 2, out->repeat, s);
+	if (ms < 0)
+		goto fail;
+	bench_add(out, "stats_full_ms_2threads", ms, "ms");
+	ms = time_stats(&f, O3A_STATS_SUBSAMPLE_DEFAULT, 1, out->repeat, s);
 	if (ms < 0)
 		goto fail;
 	bench_add(out, "stats_sub_ms", ms, "ms");
@@ -220,7 +256,7 @@ void bench_stats(struct bench_out *out)
 				   FRAME_W,
 				   FRAME_H,
 				   FRAME_W / 4 * 5};
-	ms = time_stats(&f, 1, out->repeat, s);
+	ms = time_stats(&f, 1, 1, out->repeat, s);
 	if (ms < 0)
 		goto fail;
 	bench_add(out, "stats_packed_ms", ms, "ms");
@@ -334,7 +370,10 @@ static int bench_run(int argc, char **argv)
 		}
 	}
 
-	/* One core: stay on the one we started on. */
+	/* One core: stay on the one we started on (the multi-threaded
+	 * figures use the CPUs we had). */
+	bench_cpus_known =
+		!sched_getaffinity(0, sizeof(bench_cpus), &bench_cpus);
 	cpu = sched_getcpu();
 	if (cpu >= 0) {
 		CPU_ZERO(&set);
@@ -377,22 +416,27 @@ static int bench_run(int argc, char **argv)
 const struct cli_command cli_cmd_bench = {
 	.name = "bench",
 	.summary = "measure this machine: memory bandwidth, statistics speed",
-	.usage = "usage: open3a bench [--json] [--repeat N]\n"
-		 "\n"
-		 "Runs every benchmark in this process on one core and prints "
-		 "its figures:\n"
-		 "  read_gbps            streaming read bandwidth (GB/s)\n"
-		 "  stats_full_ms        statistics of a 4056x3040 SRGGB10 "
-		 "frame, every quad\n"
-		 "  stats_full_gpix_s    the same in Gpixel/s\n"
-		 "  stats_sub_ms         the same frame with the default "
-		 "subsampling\n"
-		 "  stats_packed_ms      SRGGB10P (CSI-2 packed), every quad\n"
-		 "  stats_packed_gpix_s  the same in Gpixel/s\n"
-		 "Times are medians of --repeat runs (default 15) after one "
-		 "warm-up, in\n"
-		 "thread CPU time (not inflated by other processes taking the "
-		 "core).\n"
-		 "  --json    one JSON object, with cpu, compiler and flags\n",
+	.usage =
+		"usage: open3a bench [--json] [--repeat N]\n"
+		"\n"
+		"Runs every benchmark in this process on one core (but the "
+		"*_2threads\nfigures) and prints "
+		"its figures:\n"
+		"  read_gbps            streaming read bandwidth (GB/s)\n"
+		"  stats_full_ms        statistics of a 4056x3040 SRGGB10 "
+		"frame, every quad\n"
+		"  stats_full_gpix_s    the same in Gpixel/s\n"
+		"  stats_full_ms_2threads  the same with config.threads = 2, "
+		"wall-clock\n"
+		"                       time, on the CPUs the process may use\n"
+		"  stats_sub_ms         the same frame with the default "
+		"subsampling\n"
+		"  stats_packed_ms      SRGGB10P (CSI-2 packed), every quad\n"
+		"  stats_packed_gpix_s  the same in Gpixel/s\n"
+		"Times are medians of --repeat runs (default 15) after one "
+		"warm-up, in\n"
+		"thread CPU time (not inflated by other processes taking the "
+		"core).\n"
+		"  --json    one JSON object, with cpu, compiler and flags\n",
 	.run = bench_run,
 };
