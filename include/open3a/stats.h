@@ -16,6 +16,11 @@
  *   saturated = number of quads with any sample at or above white_level.
  * So the mean red of a zone is r / count, the mean green g / (2 * count).
  * For a monochrome source r = g/2 = b hold the (single) sample sums.
+ * Processed (8-bit) sources count as an RGGB quad of R, G, G, B: for YUV
+ * the quad's mean Y, Cb, Cr converted to RGB, for packed RGB each
+ * channel's mean over the quad's four pixels after black level (integer
+ * division), so that r / count, g / (2 * count), b / count keep their
+ * meaning (src/stats/README.md).
  *
  * Histograms have @hist_bins bins (a power of two, 16..1024) spanning
  * [0, white_level - black_level]: a value v goes to bin
@@ -218,7 +223,9 @@ struct o3a_raw_frame {
  * @name: V4L2's name without the V4L2_PIX_FMT_ prefix ("SRGGB10P").
  * @bit_depth: bits per sample.
  * @bayer_order: enum o3a_bayer_order (O3A_BAYER_MONO for grey and YUV).
- * @packing: 0 unpacked little-endian, 1 MIPI CSI-2 packed, 2 YUV.
+ * @packing: 0 unpacked little-endian, 1 MIPI CSI-2 packed, 2 processed
+ *           (not raw): YUV, or packed 8-bit RGB (RGB24, BGR24, XBGR32,
+ *           RGBX32, BGRX32, XRGB32).
  */
 struct o3a_format_info {
 	uint32_t fourcc;

@@ -68,7 +68,48 @@ static const struct o3a_format_info formats[] = {
 	 O3A_PACKING_YUV},
 	{O3A_FOURCC('N', 'V', '1', '2'), "NV12", 8, O3A_BAYER_MONO,
 	 O3A_PACKING_YUV},
+	/* Processed RGB (an ISP's output, e.g. vimc through libcamera):
+	 * packing 2 like YUV, the layouts in rgb_layouts below. */
+	{O3A_FOURCC('R', 'G', 'B', '3'), "RGB24", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
+	{O3A_FOURCC('B', 'G', 'R', '3'), "BGR24", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
+	{O3A_FOURCC('X', 'R', '2', '4'), "XBGR32", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
+	{O3A_FOURCC('X', 'B', '2', '4'), "RGBX32", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
+	{O3A_FOURCC('R', 'X', '2', '4'), "BGRX32", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
+	{O3A_FOURCC('B', 'X', '2', '4'), "XRGB32", 8, O3A_BAYER_MONO,
+	 O3A_PACKING_YUV},
 };
+
+/*
+ * Byte offsets of R, G and B in a pixel of each RGB format, from the byte
+ * orders of V4L2's pixfmt-rgb.rst ("Packed RGB Image Formats"): RGB24 is
+ * R, G, B in memory; BGR24 B, G, R; XBGR32 ('XR24') B, G, R, X; RGBX32
+ * ('XB24') R, G, B, X; BGRX32 ('RX24') X, B, G, R; XRGB32 ('BX24') X, R,
+ * G, B. (videodev2.h's comments name the same orders: "BGR-8-8-8",
+ * "BGRX-8-8-8-8" ...)
+ */
+static const struct o3a_rgb_layout rgb_layouts[] = {
+	{O3A_FOURCC('R', 'G', 'B', '3'), 3, 0, 1, 2},
+	{O3A_FOURCC('B', 'G', 'R', '3'), 3, 2, 1, 0},
+	{O3A_FOURCC('X', 'R', '2', '4'), 4, 2, 1, 0},
+	{O3A_FOURCC('X', 'B', '2', '4'), 4, 0, 1, 2},
+	{O3A_FOURCC('R', 'X', '2', '4'), 4, 3, 2, 1},
+	{O3A_FOURCC('B', 'X', '2', '4'), 4, 1, 2, 3},
+};
+
+const struct o3a_rgb_layout *o3a_rgb_layout_of(uint32_t fourcc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rgb_layouts) / sizeof(rgb_layouts[0]); i++)
+		if (rgb_layouts[i].fourcc == fourcc)
+			return &rgb_layouts[i];
+	return NULL;
+}
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
 
@@ -99,11 +140,14 @@ const struct o3a_format_info *o3a_format_from_fourcc(uint32_t fourcc)
 uint32_t o3a_format_min_stride(uint32_t fourcc, uint32_t width)
 {
 	const struct o3a_format_info *f = o3a_format_from_fourcc(fourcc);
+	const struct o3a_rgb_layout *rgb = o3a_rgb_layout_of(fourcc);
 	uint64_t bytes;
 
 	if (!f)
 		return 0;
-	if (f->packing == O3A_PACKING_CSI2)
+	if (rgb)
+		bytes = (uint64_t)width * rgb->bytes;
+	else if (f->packing == O3A_PACKING_CSI2)
 		/* Whole groups: 4 pixels in 5 bytes, or 2 in 3. */
 		bytes = f->bit_depth == 10 ? ((uint64_t)width + 3) / 4 * 5
 					   : ((uint64_t)width + 1) / 2 * 3;

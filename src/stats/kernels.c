@@ -165,12 +165,58 @@ static void read_yuv(const struct o3a_reader *rd, const uint8_t *row0,
 	}
 }
 
+/*
+ * Packed RGB (an ISP's output): per quad, each channel's mean over the
+ * quad's four pixels after black level, (a' + b' + c' + d') / 4 (integer
+ * division, as monochrome), used as R, Gr = Gb = G, B: an RGGB quad.
+ * Saturated when any of the twelve values is at or above the white level.
+ */
+static void read_rgb(const struct o3a_reader *rd,
+		     const struct o3a_rgb_layout *l, const uint8_t *row0,
+		     const uint8_t *row1, uint32_t q, uint32_t n, uint32_t step,
+		     struct o3a_quads *out)
+{
+	const size_t bpp = l->bytes;
+	const uint8_t off[3] = {l->r, l->g, l->b};
+	uint32_t k;
+
+	for (k = 0; k < n; k++, q += step) {
+		const uint8_t *px[4] = {
+			row0 + 2 * (size_t)q * bpp,
+			row0 + (2 * (size_t)q + 1) * bpp,
+			row1 + 2 * (size_t)q * bpp,
+			row1 + (2 * (size_t)q + 1) * bpp,
+		};
+		uint32_t sum[3] = {0, 0, 0};
+		uint8_t sat = 0;
+		unsigned c, i;
+
+		for (c = 0; c < 3; c++)
+			for (i = 0; i < 4; i++) {
+				uint32_t v = px[i][off[c]];
+
+				sat |= v >= rd->white;
+				sum[c] += sub_black(v, rd->black);
+			}
+		out->sat[k] = sat;
+		out->r[k] = (uint16_t)(sum[0] / 4);
+		out->g1[k] = out->g2[k] = (uint16_t)(sum[1] / 4);
+		out->b[k] = (uint16_t)(sum[2] / 4);
+	}
+}
+
 void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 		    const uint8_t *row1, const uint8_t *chroma, uint32_t q,
 		    uint32_t n, uint32_t step, struct o3a_quads *out)
 {
 	if (rd->packing == O3A_PACKING_YUV) {
-		read_yuv(rd, row0, row1, chroma, q, n, step, out);
+		const struct o3a_rgb_layout *rgb =
+			o3a_rgb_layout_of(rd->fourcc);
+
+		if (rgb)
+			read_rgb(rd, rgb, row0, row1, q, n, step, out);
+		else
+			read_yuv(rd, row0, row1, chroma, q, n, step, out);
 		return;
 	}
 	if (rd->bayer_order == O3A_BAYER_MONO) {

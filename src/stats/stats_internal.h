@@ -8,12 +8,25 @@
 
 #include <open3a/stats.h>
 
-/* enum o3a_format_info.packing values. */
+/* enum o3a_format_info.packing values. O3A_PACKING_YUV is every
+ * processed (non-raw) format: YUV and, with an o3a_rgb_layout, RGB. */
 enum {
 	O3A_PACKING_UNPACKED = 0,
 	O3A_PACKING_CSI2 = 1,
 	O3A_PACKING_YUV = 2,
 };
+
+/** struct o3a_rgb_layout - a packed 8-bit RGB format: bytes per pixel and
+ * the byte offsets of R, G and B in a pixel. */
+struct o3a_rgb_layout {
+	uint32_t fourcc;
+	uint8_t bytes;
+	uint8_t r, g, b;
+};
+
+/** o3a_rgb_layout_of() - the layout of an RGB format, or NULL when
+ * @fourcc is not one (formats.c). */
+const struct o3a_rgb_layout *o3a_rgb_layout_of(uint32_t fourcc);
 
 /** o3a_stats_bins_valid() - a power of two in 16..1024. */
 bool o3a_stats_bins_valid(uint32_t bins);

@@ -107,6 +107,64 @@ static void yuv_quad(const struct o3a_raw_frame *f, uint32_t qx, uint32_t qy,
 	rgb[2] = (uint32_t)clamp8(v < 0 ? 0 : v / 1024);
 }
 
+/*
+ * Packed RGB: where R, G and B sit in a pixel, by byte (V4L2's
+ * pixfmt-rgb.rst): RGB24 R G B, BGR24 B G R, XBGR32 ('XR24') B G R X,
+ * RGBX32 ('XB24') R G B X, BGRX32 ('RX24') X B G R, XRGB32 ('BX24')
+ * X R G B. Returns the bytes per pixel, 0 for a format that is not RGB.
+ */
+static unsigned rgb_offsets(uint32_t fourcc, unsigned off[3])
+{
+	static const struct {
+		char code[5];
+		unsigned bytes, r, g, b;
+	} t[] = {
+		{"RGB3", 3, 0, 1, 2}, {"BGR3", 3, 2, 1, 0},
+		{"XR24", 4, 2, 1, 0}, {"XB24", 4, 0, 1, 2},
+		{"RX24", 4, 3, 2, 1}, {"BX24", 4, 1, 2, 3},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (O3A_FOURCC(t[i].code[0], t[i].code[1], t[i].code[2],
+			       t[i].code[3]) != fourcc)
+			continue;
+		off[0] = t[i].r;
+		off[1] = t[i].g;
+		off[2] = t[i].b;
+		return t[i].bytes;
+	}
+	return 0;
+}
+
+static uint32_t sub(uint32_t v, uint32_t black);
+
+/* RGB: each channel's mean over the quad's four pixels after black level
+ * (integer division); saturated when any of the twelve values is. */
+static void rgb_quad(const struct o3a_raw_frame *f, uint32_t black,
+		     uint32_t white, uint32_t qx, uint32_t qy, uint32_t rgb[3],
+		     int *sat)
+{
+	unsigned off[3], bpp = rgb_offsets(f->fourcc, off);
+
+	*sat = 0;
+	for (int c = 0; c < 3; c++) {
+		uint32_t sum = 0;
+
+		for (uint32_t j = 0; j < 2; j++)
+			for (uint32_t i = 0; i < 2; i++) {
+				const uint8_t *row =
+					(const uint8_t *)f->data +
+					(size_t)(2 * qy + j) * f->stride;
+				uint32_t v = row[(2 * qx + i) * bpp + off[c]];
+
+				if (v >= white)
+					*sat = 1;
+				sum += sub(v, black);
+			}
+		rgb[c] = sum / 4;
+	}
+}
+
 static uint32_t bin_of(uint32_t v, uint32_t bins, uint32_t range)
 {
 	uint64_t b = (uint64_t)v * bins / (range + 1ull);
@@ -129,8 +187,15 @@ static void quad_values(const struct o3a_raw_frame *f, uint32_t black,
 	uint32_t s[2][2], i, j;
 
 	if (fi->packing == 2) {
-		uint32_t rgb[3];
+		uint32_t rgb[3], off[3];
 
+		if (rgb_offsets(f->fourcc, off)) {
+			rgb_quad(f, black, white, qx, qy, rgb, sat);
+			v[0] = rgb[0];
+			v[1] = v[2] = rgb[1];
+			v[3] = rgb[2];
+			return;
+		}
 		yuv_quad(f, qx, qy, rgb);
 		*sat = rgb[0] >= white || rgb[1] >= white || rgb[2] >= white;
 		v[0] = sub(rgb[0], black);

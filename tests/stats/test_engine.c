@@ -27,7 +27,8 @@ static const char *const all_formats[] = {
 	"SRGGB14",  "SGRBG14",	"SGBRG14",  "SBGGR14",	"SRGGB16",  "SGRBG16",
 	"SGBRG16",  "SBGGR16",	"SRGGB10P", "SGRBG10P", "SGBRG10P", "SBGGR10P",
 	"SRGGB12P", "SGRBG12P", "SGBRG12P", "SBGGR12P", "GREY",	    "Y10",
-	"Y12",	    "Y16",	"YUYV",	    "UYVY",	"NV12",
+	"Y12",	    "Y16",	"YUYV",	    "UYVY",	"NV12",	    "RGB24",
+	"BGR24",    "XBGR32",	"RGBX32",   "BGRX32",	"XRGB32",
 };
 #define N_ALL (sizeof(all_formats) / sizeof(all_formats[0]))
 
@@ -172,7 +173,8 @@ static void random_case(struct case_desc *cd, const char *fmt, bool subsample)
 	cd->fmt = fmt;
 	cd->width = rnd_in(2, 700);
 	cd->height = rnd_in(2, 40);
-	if (fi->packing == 2 && (cd->width & 1))
+	/* YUV (YUYV, UYVY, NV12): whole macropixels; RGB takes any width. */
+	if (fi->packing == 2 && strchr("YUN", fi->name[0]) && (cd->width & 1))
 		cd->width++;
 	cd->pad = rnd() % 3 ? rnd_in(0, 70) : 0;
 	o3a_stats_config_init(&cd->cfg);
@@ -379,6 +381,91 @@ static void test_yuv_conversion(void **state)
 		assert_int_equal(s->zones[0].saturated, i == 1);
 	}
 	o3a_stats_engine_destroy(e);
+	free(s);
+}
+
+/*
+ * RGB: a 4x2 frame of two quads in each byte order, checked against
+ * values worked out by hand: each channel's mean over the quad after
+ * black level, the quad as R, G, G, B; saturation on any value.
+ */
+static void test_rgb_known_values(void **state)
+{
+	/* Pixels as R, G, B. Quad 0: R 10 20 30 40 -> black 8: 2 12 22 32,
+	 * mean 68 / 4 = 17; G 100 100 100 103 -> 92 92 92 95, 371 / 4 = 92;
+	 * B 200 201 202 203 -> 192..195, 774 / 4 = 193. Quad 1: R 0 (below
+	 * black), G 250 (the white level 250: saturated), B 9 9 9 9 -> 1. */
+	static const uint8_t px[2][4][3] = {
+		{{10, 100, 200}, {20, 100, 201}, {0, 250, 9}, {0, 250, 9}},
+		{{30, 100, 202}, {40, 103, 203}, {0, 250, 9}, {0, 250, 9}},
+	};
+	static const struct {
+		const char *name;
+		unsigned bytes, r, g, b;
+	} fmts[] = {
+		{"RGB24", 3, 0, 1, 2},	{"BGR24", 3, 2, 1, 0},
+		{"XBGR32", 4, 2, 1, 0}, {"RGBX32", 4, 0, 1, 2},
+		{"BGRX32", 4, 3, 2, 1}, {"XRGB32", 4, 1, 2, 3},
+	};
+	struct o3a_stats *s = malloc(sizeof(*s));
+	struct o3a_stats_config c;
+	o3a_stats_engine *e;
+	uint8_t frame[2][16];
+	size_t i;
+
+	assert_non_null(s);
+	o3a_stats_config_init(&c);
+	c.cols = 2;
+	c.rows = 1;
+	c.hist_bins = 16;
+	c.black_level = 8;
+	c.white_level = 250;
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		const struct o3a_format_info *fi =
+			o3a_format_from_name(fmts[i].name);
+		struct o3a_raw_frame f = {frame, sizeof(frame), 0, 4, 2, 16};
+		int simd;
+
+		assert_non_null(fi);
+		assert_int_equal(fi->packing, 2);
+		assert_int_equal(fi->bit_depth, 8);
+		assert_int_equal(o3a_format_min_stride(fi->fourcc, 4),
+				 4 * fmts[i].bytes);
+		f.fourcc = fi->fourcc;
+		memset(frame, 0x55, sizeof(frame));
+		for (uint32_t y = 0; y < 2; y++)
+			for (uint32_t x = 0; x < 4; x++) {
+				uint8_t *p = &frame[y][x * fmts[i].bytes];
+
+				p[fmts[i].r] = px[y][x][0];
+				p[fmts[i].g] = px[y][x][1];
+				p[fmts[i].b] = px[y][x][2];
+			}
+		for (simd = 0; simd < 2; simd++) {
+			if (simd)
+				unsetenv("OPEN3A_STATS_NO_SIMD");
+			else
+				setenv("OPEN3A_STATS_NO_SIMD", "1", 1);
+			e = o3a_stats_engine_create(&c, NULL);
+			assert_non_null(e);
+			assert_int_equal(o3a_stats_compute(e, &f, s, NULL), 0);
+			assert_int_equal(s->bayer_order, O3A_BAYER_RGGB);
+			assert_int_equal(s->bit_depth, 8);
+			assert_int_equal(s->zones[0].r, 17);
+			assert_int_equal(s->zones[0].g, 2 * 92);
+			assert_int_equal(s->zones[0].b, 193);
+			assert_int_equal(s->zones[0].count, 1);
+			assert_int_equal(s->zones[0].saturated, 0);
+			assert_int_equal(s->zones[1].r, 0);
+			assert_int_equal(s->zones[1].g, 2 * 242);
+			assert_int_equal(s->zones[1].b, 1);
+			assert_int_equal(s->zones[1].saturated, 1);
+			/* G' 92 then 242: one focus pair, in zone 0. */
+			assert_int_equal(s->focus[0], 150 * 150);
+			o3a_stats_engine_destroy(e);
+		}
+		unsetenv("OPEN3A_STATS_NO_SIMD");
+	}
 	free(s);
 }
 
@@ -620,6 +707,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_yuv_conversion),
+		cmocka_unit_test(test_rgb_known_values),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_random_frames),
 		cmocka_unit_test(test_random_subsampled),

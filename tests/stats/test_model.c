@@ -132,6 +132,16 @@ static void test_formats(void **state)
 		o3a_format_min_stride(O3A_FOURCC('N', 'V', '1', '2'), 640),
 		640);
 	assert_int_equal(o3a_format_min_stride(0, 640), 0);
+	/* Processed RGB: packing 2 (not raw), 3 or 4 bytes a pixel. */
+	assert_int_equal(o3a_format_from_name("BGR24")->packing, 2);
+	assert_int_equal(o3a_format_from_name("BGR24")->bayer_order,
+			 O3A_BAYER_MONO);
+	assert_int_equal(
+		o3a_format_min_stride(O3A_FOURCC('B', 'G', 'R', '3'), 641),
+		1923);
+	assert_int_equal(
+		o3a_format_min_stride(O3A_FOURCC('X', 'R', '2', '4'), 640),
+		2560);
 #ifdef V4L2_PIX_FMT_SRGGB10P
 	/* The codes are V4L2's. */
 	assert_int_equal(f->fourcc, V4L2_PIX_FMT_SRGGB10P);
@@ -150,6 +160,20 @@ static void test_formats(void **state)
 			 V4L2_PIX_FMT_NV12);
 	assert_int_equal(o3a_format_from_name("UYVY")->fourcc,
 			 V4L2_PIX_FMT_UYVY);
+	assert_int_equal(o3a_format_from_name("RGB24")->fourcc,
+			 V4L2_PIX_FMT_RGB24);
+	assert_int_equal(o3a_format_from_name("BGR24")->fourcc,
+			 V4L2_PIX_FMT_BGR24);
+#ifdef V4L2_PIX_FMT_RGBX32
+	assert_int_equal(o3a_format_from_name("XBGR32")->fourcc,
+			 V4L2_PIX_FMT_XBGR32);
+	assert_int_equal(o3a_format_from_name("RGBX32")->fourcc,
+			 V4L2_PIX_FMT_RGBX32);
+	assert_int_equal(o3a_format_from_name("BGRX32")->fourcc,
+			 V4L2_PIX_FMT_BGRX32);
+	assert_int_equal(o3a_format_from_name("XRGB32")->fourcc,
+			 V4L2_PIX_FMT_XRGB32);
+#endif
 #endif
 }
 
