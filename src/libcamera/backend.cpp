@@ -445,6 +445,20 @@ bool is_raw(uint32_t o3a_fourcc)
 	return f && f->packing != 2;
 }
 
+/* The processed stream the statistics fall back to: the Viewfinder
+ * role's best format open3a reads (RGB, then YUYV ...), else the
+ * VideoRecording role's. */
+std::unique_ptr<CameraConfiguration> processed_config(LcCamera *c,
+						      uint32_t *o3a_fourcc)
+{
+	std::unique_ptr<CameraConfiguration> cfg =
+		config_for(c, StreamRole::Viewfinder, 0, o3a_fourcc);
+
+	if (!cfg)
+		cfg = config_for(c, StreamRole::VideoRecording, 0, o3a_fourcc);
+	return cfg;
+}
+
 int choose_config(LcCamera *c, const struct o3a_source_config *cfg,
 		  uint32_t *o3a_fourcc, o3a_error *err)
 {
@@ -458,25 +472,27 @@ int choose_config(LcCamera *c, const struct o3a_source_config *cfg,
 	c->config = config_for(c, StreamRole::Raw, cfg->bit_depth, o3a_fourcc);
 	if (c->config && is_raw(*o3a_fourcc))
 		return 0;
-	/* No raw stream (UVC, or a raw packing open3a does not read): the
-	 * processed stream, in YUYV/NV12, feeds the statistics instead. */
-	c->config = config_for(c, StreamRole::Viewfinder, 0, o3a_fourcc);
-	if (!c->config)
-		c->config = config_for(c, StreamRole::VideoRecording, 0,
-				       o3a_fourcc);
+	/* No raw stream (UVC; vimc, whose Raw role offers RGB; or a raw
+	 * packing open3a does not read): the processed stream, in RGB or
+	 * YUV, feeds the statistics instead. */
+	c->config = processed_config(c, o3a_fourcc);
 	if (!c->config)
 		return o3a_error_set(err, -ENOTSUP,
 				     "camera '%s': no raw stream open3a reads "
 				     "(raw formats offered: %s) and no "
-				     "YUYV/UYVY/NV12 stream to fall back to",
+				     "processed RGB/YUYV/UYVY/NV12 stream to "
+				     "fall back to",
 				     c->info.id, offered.c_str());
 	c->stats_processed = true;
+	const struct o3a_format_info *f = o3a_format_from_fourcc(*o3a_fourcc);
 	o3a_log(c->log, O3A_LOG_WARN, "libcamera",
-		"camera '%s': no raw stream open3a reads (raw formats "
-		"offered: %s): statistics come from the processed %s "
-		"stream, after the pipeline's own ISP",
+		"camera '%s': no raw stream open3a reads (Raw role offers: "
+		"%s): statistics come from the PROCESSED %s stream (%s), "
+		"after the pipeline's own ISP (its black level, gains and "
+		"tone curve are in them)",
 		c->info.id, offered.c_str(),
-		c->config->at(0).pixelFormat.toString().c_str());
+		c->config->at(0).pixelFormat.toString().c_str(),
+		f ? f->name : "?");
 	return 0;
 }
 
@@ -715,24 +731,31 @@ void list_one(const std::shared_ptr<Camera> &cam, unsigned index,
 		const StreamConfiguration &sc = cfg->at(0);
 
 		best_format(sc, 0, &fourcc);
-		for (const PixelFormat &pf : sc.formats().pixelformats()) {
-			uint32_t f = o3a_lc_format_to_o3a(pf.fourcc(),
-							  pf.modifier());
-
-			if (!is_raw(f) && f)
-				continue; /* YUV: not a raw format */
-			if (!raw.empty())
-				raw += ',';
-			raw += pf.toString();
-		}
+		raw = format_names(sc);
 		info.mode.width = sc.size.width;
 		info.mode.height = sc.size.height;
 		info.stride = sc.stride;
 	}
-	/* The model line carries the raw formats offered: list.c prints
-	 * the one open3a would use as "format". */
-	snprintf(info.model, sizeof(info.model), "%s (Raw role: %s)",
-		 model.c_str(), raw.empty() ? "none" : raw.c_str());
+	if (!is_raw(fourcc)) {
+		/* What capture falls back to: a processed stream. */
+		std::vector<StreamRole> vf{StreamRole::Viewfinder};
+		std::unique_ptr<CameraConfiguration> p =
+			cam->generateConfiguration(vf);
+
+		fourcc = 0;
+		if (p && p->size() == 1 &&
+		    best_format(p->at(0), 0, &fourcc).isValid()) {
+			info.mode.width = p->at(0).size.width;
+			info.mode.height = p->at(0).size.height;
+			info.stride = p->at(0).stride;
+		}
+	}
+	/* The model line carries what the Raw role offers (list.c prints
+	 * the format open3a would use as "format"); "no raw" when that is
+	 * a processed stream. */
+	snprintf(info.model, sizeof(info.model), "%s (%sRaw role: %s)",
+		 model.c_str(), fourcc && !is_raw(fourcc) ? "no raw; " : "",
+		 raw.empty() ? "none" : raw.c_str());
 	info.fourcc = fourcc;
 	if (fourcc) {
 		const struct o3a_format_info *f =
@@ -951,9 +974,10 @@ int lc_dequeue(void *priv, struct o3a_source_frame *frame, int timeout_ms,
 			}
 			struct o3a_lc_metadata md;
 			read_metadata(req->metadata(), &md);
-			o3a_lc_state_from_metadata(
-				&md, &c->sent[i], &c->ring, c->sent_id[i],
-				c->stats_processed, &frame->in_effect);
+			o3a_lc_state_from_metadata(&md, &c->sent[i], &c->lim,
+						   &c->ring, c->sent_id[i],
+						   c->stats_processed,
+						   &frame->in_effect);
 			const auto ts =
 				req->metadata().get(controls::SensorTimestamp);
 			frame->timestamp_ns = ts ? *ts : (int64_t)fm.timestamp;

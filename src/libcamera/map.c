@@ -19,6 +19,15 @@
  * libcamera's MIPI_FORMAT_MOD_CSI2_PACKED). The fourcc is V4L2's for every
  * Bayer format except 16-bit RGGB, where DRM's "RG16" is RGB565 and
  * libcamera uses "RGB6"; mono is DRM's R8/R10/R12/R16.
+ *
+ * Processed RGB: DRM names packed RGB by a little-endian word, V4L2 by its
+ * bytes in memory (drm_fourcc.h: RGB888 is "[23:0] R:G:B little endian",
+ * so B, G, R in memory: V4L2's BGR24, "BGR3"; BGR888 is V4L2's RGB24).
+ * The 32-bit ones happen to share their codes: DRM XRGB8888 "XR24"
+ * ([31:0] x:R:G:B, memory B G R X) is V4L2 XBGR32 "XR24", XBGR8888 "XB24"
+ * is RGBX32, RGBX8888 "RX24" ([31:0] R:G:B:x, memory X B G R) is BGRX32,
+ * BGRX8888 "BX24" is XRGB32. (libcamera's own V4L2 mapping,
+ * v4l2_pixelformat.cpp, pairs them the same way.)
  */
 #define FOURCC(a, b, c, d) O3A_FOURCC(a, b, c, d)
 #define MOD_CSI2P	   ((UINT64_C(0x0b) << 56) | 1)
@@ -68,6 +77,12 @@ static const struct format_map formats[] = {
 	{FOURCC('Y', 'U', 'Y', 'V'), 0, FOURCC('Y', 'U', 'Y', 'V')},
 	{FOURCC('U', 'Y', 'V', 'Y'), 0, FOURCC('U', 'Y', 'V', 'Y')},
 	{FOURCC('N', 'V', '1', '2'), 0, FOURCC('N', 'V', '1', '2')},
+	{FOURCC('R', 'G', '2', '4'), 0, FOURCC('B', 'G', 'R', '3')},
+	{FOURCC('B', 'G', '2', '4'), 0, FOURCC('R', 'G', 'B', '3')},
+	{FOURCC('X', 'R', '2', '4'), 0, FOURCC('X', 'R', '2', '4')},
+	{FOURCC('X', 'B', '2', '4'), 0, FOURCC('X', 'B', '2', '4')},
+	{FOURCC('R', 'X', '2', '4'), 0, FOURCC('R', 'X', '2', '4')},
+	{FOURCC('B', 'X', '2', '4'), 0, FOURCC('B', 'X', '2', '4')},
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -118,6 +133,20 @@ bool o3a_lc_format_from_o3a(uint32_t o3a_fourcc, uint32_t *fourcc,
 	return false;
 }
 
+bool o3a_lc_format_is_rgb(uint32_t o3a_fourcc)
+{
+	static const uint32_t rgb[] = {
+		FOURCC('R', 'G', 'B', '3'), FOURCC('B', 'G', 'R', '3'),
+		FOURCC('X', 'R', '2', '4'), FOURCC('X', 'B', '2', '4'),
+		FOURCC('R', 'X', '2', '4'), FOURCC('B', 'X', '2', '4'),
+	};
+
+	for (size_t i = 0; i < sizeof(rgb) / sizeof(rgb[0]); i++)
+		if (rgb[i] == o3a_fourcc)
+			return true;
+	return false;
+}
+
 int o3a_lc_format_score(uint32_t o3a_fourcc, uint32_t want_bits)
 {
 	const struct o3a_format_info *f = o3a_format_from_fourcc(o3a_fourcc);
@@ -125,8 +154,13 @@ int o3a_lc_format_score(uint32_t o3a_fourcc, uint32_t want_bits)
 
 	if (!f)
 		return 0;
-	if (f->packing == PACKING_YUV)
+	/* Processed formats (packing 2): RGB (full colour per pixel: the
+	 * best AWB statistics of them) over YUYV over the rest. */
+	if (f->packing == PACKING_YUV) {
+		if (o3a_lc_format_is_rgb(o3a_fourcc))
+			return 3;
 		return 1 + (o3a_fourcc == FOURCC('Y', 'U', 'Y', 'V'));
+	}
 	depth = (int)f->bit_depth;
 	if (want_bits)
 		score = 1000 - 40 * abs(depth - (int)want_bits);
@@ -236,13 +270,18 @@ bool o3a_lc_sent_match(const struct o3a_lc_sent *s, int32_t exposure_us,
 
 void o3a_lc_state_from_metadata(const struct o3a_lc_metadata *md,
 				const struct o3a_lc_request *sent,
+				const struct o3a_lc_limits *lim,
 				const struct o3a_lc_sent *ring,
 				uint64_t fallback_id, bool stats_processed,
 				struct o3a_sensor_state *out)
 {
-	int32_t exposure =
-		md->has_exposure ? md->exposure_us : sent->exposure_us;
-	float gain = md->has_gain ? md->analogue_gain : sent->analogue_gain;
+	/* Unknown (0) rather than a value that never reached the camera. */
+	int32_t exposure = md->has_exposure    ? md->exposure_us
+			   : lim->has_exposure ? sent->exposure_us
+					       : 0;
+	float gain = md->has_gain    ? md->analogue_gain
+		     : lim->has_gain ? sent->analogue_gain
+				     : 0.0f;
 
 	memset(out, 0, sizeof(*out));
 	out->exposure_us = exposure;
@@ -251,9 +290,10 @@ void o3a_lc_state_from_metadata(const struct o3a_lc_metadata *md,
 		stats_processed && md->has_digital_gain && md->digital_gain > 0
 			? md->digital_gain
 			: 1.0;
-	out->frame_duration_us =
-		md->has_frame_duration ? (double)md->frame_duration_us
-				       : (double)sent->frame_duration_limits[1];
+	if (md->has_frame_duration)
+		out->frame_duration_us = (double)md->frame_duration_us;
+	else if (lim->has_frame_duration)
+		out->frame_duration_us = (double)sent->frame_duration_limits[1];
 	if (!ring || !o3a_lc_sent_match(ring, exposure, gain, &out->request_id))
 		out->request_id = fallback_id;
 }

@@ -51,11 +51,18 @@ bool o3a_lc_format_from_o3a(uint32_t o3a_fourcc, uint32_t *fourcc,
 			    uint64_t *modifier);
 
 /**
+ * o3a_lc_format_is_rgb() - whether @o3a_fourcc is one of the processed
+ * packed RGB formats (RGB24, BGR24, XBGR32, RGBX32, BGRX32, XRGB32).
+ */
+bool o3a_lc_format_is_rgb(uint32_t o3a_fourcc);
+
+/**
  * o3a_lc_format_score() - preference among the raw formats a camera
  * offers: 0 for one open3a does not read; otherwise higher for the bit
  * depth asked for (@want_bits, 0 for "the deepest") and, at equal depth,
  * for CSI-2 packed (less memory traffic; the statistics read it as fast).
- * YUV formats score below every raw one (a fallback only).
+ * Processed formats score below every raw one (a fallback only): RGB 3,
+ * YUYV 2, UYVY and NV12 1.
  */
 int o3a_lc_format_score(uint32_t o3a_fourcc, uint32_t want_bits);
 
@@ -138,14 +145,19 @@ bool o3a_lc_sent_match(const struct o3a_lc_sent *s, int32_t exposure_us,
 
 /**
  * o3a_lc_state_from_metadata() - the sensor state in effect for a frame:
- * ExposureTime, AnalogueGain and FrameDuration from @md, each falling
- * back to @sent (what was sent with that request) when the pipeline does
- * not report it. digital_gain is 1.0 when the statistics come from the
- * raw stream (@stats_processed false), else the DigitalGain reported.
- * request_id comes from o3a_lc_sent_match(), else @fallback_id.
+ * ExposureTime, AnalogueGain and FrameDuration from @md; when the pipeline
+ * does not report one, what was sent with that request (@sent) if the
+ * camera has that control (@lim's has_ flags: it was sent), else 0:
+ * unknown, which the core leaves out of the frame's metadata (a camera
+ * without the control, such as vimc in libcamera 0.0.3, reports nothing
+ * and open3a does not invent a value). digital_gain is 1.0 when the
+ * statistics come from the raw stream (@stats_processed false), else the
+ * DigitalGain reported. request_id comes from o3a_lc_sent_match(), else
+ * @fallback_id.
  */
 void o3a_lc_state_from_metadata(const struct o3a_lc_metadata *md,
 				const struct o3a_lc_request *sent,
+				const struct o3a_lc_limits *lim,
 				const struct o3a_lc_sent *ring,
 				uint64_t fallback_id, bool stats_processed,
 				struct o3a_sensor_state *out);

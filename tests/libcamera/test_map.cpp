@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <string>
@@ -120,7 +121,92 @@ static void test_unread_formats(void **state)
 	assert_int_equal(to_o3a(formats::SRGGB10_IPU3), 0);
 	assert_int_equal(to_o3a(formats::MJPEG), 0);
 	assert_int_equal(to_o3a(formats::R10_CSI2P), 0);
-	assert_int_equal(to_o3a(formats::XRGB8888), 0);
+	assert_int_equal(to_o3a(formats::YUV420), 0);
+	assert_int_equal(to_o3a(formats::ABGR8888), 0);
+}
+
+/*
+ * Processed RGB: DRM (libcamera) names a packed RGB format by its
+ * little-endian word, V4L2 by its bytes: libcamera's RGB888 is V4L2's
+ * BGR24 (drm_fourcc.h: "[23:0] R:G:B little endian").
+ */
+static void test_rgb_formats(void **state)
+{
+	static const struct {
+		PixelFormat lc;
+		const char *v4l2;
+	} pairs[] = {
+		{formats::RGB888, "BGR24"},    {formats::BGR888, "RGB24"},
+		{formats::XRGB8888, "XBGR32"}, {formats::XBGR8888, "RGBX32"},
+		{formats::RGBX8888, "BGRX32"}, {formats::BGRX8888, "XRGB32"},
+	};
+
+	(void)state;
+	for (const auto &p : pairs) {
+		uint32_t f = to_o3a(p.lc), back = 0;
+		const struct o3a_format_info *info = o3a_format_from_fourcc(f);
+		uint64_t mod = 1;
+
+		assert_non_null(info);
+		assert_string_equal(info->name, p.v4l2);
+		assert_int_equal(info->packing, 2); /* processed, not raw */
+		assert_true(o3a_lc_format_is_rgb(f));
+		assert_true(o3a_lc_format_from_o3a(f, &back, &mod));
+		assert_int_equal(back, p.lc.fourcc());
+		assert_int_equal(mod, 0);
+	}
+	assert_false(o3a_lc_format_is_rgb(to_o3a(formats::YUYV)));
+	assert_false(o3a_lc_format_is_rgb(to_o3a(formats::SRGGB10)));
+}
+
+/*
+ * The byte order end to end: 2x2 frames of libcamera's packed RGB formats
+ * written as DRM lays them out (drm_fourcc.h: each pixel a little-endian
+ * word, e.g. RGB888 "[23:0] R:G:B", RGBX8888 "[31:0] R:G:B:x"); the
+ * statistics of the mapped format see R 200, G 100, B 20.
+ */
+static void test_rgb_byte_order(void **state)
+{
+	static const struct {
+		PixelFormat lc;
+		unsigned bytes, rs, gs, bs; /* bytes a pixel; bit shifts */
+	} fmts[] = {
+		{formats::RGB888, 3, 16, 8, 0},
+		{formats::BGR888, 3, 0, 8, 16},
+		{formats::XRGB8888, 4, 16, 8, 0},
+		{formats::XBGR8888, 4, 0, 8, 16},
+		{formats::RGBX8888, 4, 24, 16, 8},
+		{formats::BGRX8888, 4, 8, 16, 24},
+	};
+	struct o3a_stats *s = (struct o3a_stats *)malloc(sizeof(*s));
+	struct o3a_stats_config cfg;
+	o3a_stats_engine *e;
+
+	(void)state;
+	assert_non_null(s);
+	o3a_stats_config_init(&cfg);
+	cfg.cols = cfg.rows = 1;
+	e = o3a_stats_engine_create(&cfg, NULL);
+	assert_non_null(e);
+	for (const auto &f : fmts) {
+		uint8_t frame[2][8];
+		const uint32_t w = 200u << f.rs | 100u << f.gs | 20u << f.bs;
+		struct o3a_raw_frame raw = {
+			frame, sizeof(frame), to_o3a(f.lc), 2, 2, 8};
+
+		memset(frame, 0, sizeof(frame));
+		for (unsigned y = 0; y < 2; y++)
+			for (unsigned x = 0; x < 2; x++)
+				for (unsigned b = 0; b < f.bytes; b++)
+					frame[y][x * f.bytes + b] =
+						(uint8_t)(w >> (8 * b));
+		assert_int_equal(o3a_stats_compute(e, &raw, s, NULL), 0);
+		assert_int_equal(s->zones[0].r, 200);
+		assert_int_equal(s->zones[0].g, 2 * 100);
+		assert_int_equal(s->zones[0].b, 20);
+	}
+	o3a_stats_engine_destroy(e);
+	free(s);
 }
 
 static void test_format_score(void **state)
@@ -149,6 +235,11 @@ static void test_format_score(void **state)
 		    o3a_lc_format_score(nv12, 0));
 	assert_true(o3a_lc_format_score(to_o3a(formats::SBGGR8), 16) >
 		    o3a_lc_format_score(yuyv, 0));
+	/* Processed RGB (vimc) above YUV, below any raw format. */
+	assert_true(o3a_lc_format_score(to_o3a(formats::RGB888), 0) >
+		    o3a_lc_format_score(yuyv, 0));
+	assert_true(o3a_lc_format_score(to_o3a(formats::SBGGR8), 16) >
+		    o3a_lc_format_score(to_o3a(formats::BGR888), 0));
 }
 
 static ControlType type_of(const ControlId &id)
@@ -288,7 +379,7 @@ static void test_state_from_metadata(void **state)
 	md.frame_duration_us = 33334;
 	md.has_digital_gain = true;
 	md.digital_gain = 1.3f;
-	o3a_lc_state_from_metadata(&md, &b, &ring, 8, false, &s);
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, false, &s);
 	assert_float_equal(s.exposure_us, 9999, 1e-9);
 	assert_float_equal(s.analogue_gain, 2.0, 1e-6);
 	assert_float_equal(s.frame_duration_us, 33334, 1e-9);
@@ -296,26 +387,42 @@ static void test_state_from_metadata(void **state)
 	/* Raw statistics: before any digital gain. */
 	assert_float_equal(s.digital_gain, 1.0, 1e-9);
 	/* Processed statistics carry the ISP's digital gain. */
-	o3a_lc_state_from_metadata(&md, &b, &ring, 8, true, &s);
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, true, &s);
 	assert_float_equal(s.digital_gain, 1.3, 1e-6);
 
 	/* Request 8's values arrived. */
 	md.exposure_us = 19990;
 	md.analogue_gain = 3.99f;
-	o3a_lc_state_from_metadata(&md, &b, &ring, 8, false, &s);
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, false, &s);
 	assert_int_equal(s.request_id, 8);
 
 	/* Neither: the id sent with the request. */
 	md.exposure_us = 500;
-	o3a_lc_state_from_metadata(&md, &b, &ring, 8, false, &s);
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, false, &s);
 	assert_int_equal(s.request_id, 8);
 
 	/* Nothing reported: what was sent with the request. */
 	memset(&md, 0, sizeof(md));
-	o3a_lc_state_from_metadata(&md, &b, &ring, 8, false, &s);
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, false, &s);
 	assert_float_equal(s.exposure_us, 20000, 1e-9);
 	assert_float_equal(s.analogue_gain, 4.0, 1e-6);
 	assert_float_equal(s.frame_duration_us, 33333, 1e-9);
+
+	/* A camera without the controls (vimc in libcamera 0.0.3): nothing
+	 * was sent, nothing reported: unknown (0), not the 3A's wish. */
+	memset(&lim, 0, sizeof(lim));
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, true, &s);
+	assert_float_equal(s.exposure_us, 0, 0);
+	assert_float_equal(s.analogue_gain, 0, 0);
+	assert_float_equal(s.frame_duration_us, 0, 0);
+	assert_float_equal(s.digital_gain, 1.0, 0);
+	assert_int_equal(s.request_id, 8);
+	/* What such a camera does report is still taken. */
+	md.has_exposure = true;
+	md.exposure_us = 16000;
+	o3a_lc_state_from_metadata(&md, &b, &lim, &ring, 8, true, &s);
+	assert_float_equal(s.exposure_us, 16000, 0);
+	assert_float_equal(s.analogue_gain, 0, 0);
 }
 
 static void test_sent_ring_wraps(void **state)
@@ -402,6 +509,8 @@ int main(void)
 		cmocka_unit_test(test_bayer_formats),
 		cmocka_unit_test(test_16bit_rggb),
 		cmocka_unit_test(test_unread_formats),
+		cmocka_unit_test(test_rgb_formats),
+		cmocka_unit_test(test_rgb_byte_order),
 		cmocka_unit_test(test_format_score),
 		cmocka_unit_test(test_control_types),
 		cmocka_unit_test(test_request_from_o3a),
