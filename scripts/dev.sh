@@ -66,10 +66,11 @@ build() {
 
 check_format() {
 	local bad
-	bad=$(git ls-files '*.c' '*.h' '*.c.in' | grep -v '\.in$' |
+	bad=$(git ls-files '*.c' '*.h' '*.cpp' |
 		xargs clang-format --dry-run 2>&1 | grep -c 'warning:' || true)
 	if [ "$bad" != 0 ]; then
-		git ls-files '*.c' '*.h' | xargs clang-format --dry-run 2>&1 |
+		git ls-files '*.c' '*.h' '*.cpp' |
+			xargs clang-format --dry-run 2>&1 |
 			grep 'warning:' | cut -d: -f1 | sort -u >&2
 		echo "dev.sh: the files above are not clang-formatted" \
 			"(run clang-format -i on them)" >&2
