@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ struct frame_geo {
 	uint32_t black, white, range;
 };
 
-/* What every band of one frame shares (read-only while bands run). */
+/* What every chunk of one frame shares (read-only while chunks run). */
 struct frame_job {
 	const struct o3a_raw_frame *f;
 	struct frame_geo g;
@@ -47,14 +48,15 @@ struct frame_job {
 	uint32_t kb[O3A_STATS_MAX_COLS + 1]; /* zone columns, in read quads */
 	uint32_t kw;			     /* quads read per row */
 	uint32_t nrows;			     /* quad rows read */
+	uint32_t nchunks;		     /* bands of read rows */
 	struct o3a_stats *s;
 };
 
 /*
- * One band of quad rows and its working memory. Lane 0 is the calling
- * thread and sums straight into the caller's statistics; lanes 1.. are the
- * workers, with partial zones, focus and folded histograms of their own,
- * merged by the calling thread once all are done.
+ * The working memory of one thread. Lane 0 is the calling thread and sums
+ * straight into the caller's statistics; lanes 1.. are the workers, with
+ * partial zones, focus and counting histograms of their own, merged by the
+ * calling thread once every chunk of the frame is done.
  */
 struct lane {
 	o3a_stats_engine *e;
@@ -65,9 +67,9 @@ struct lane {
 	uint32_t gh_size;	/* entries of gh */
 	struct o3a_zone *zones; /* lanes > 0: cols x rows partial sums */
 	uint64_t *focus;	/* lanes > 0: cols x rows */
-	uint32_t *bins;		/* lanes > 0: HK_COUNT x hist_bins */
-	uint32_t r0, r1;	/* this frame's band: read rows [r0, r1) */
-	uint32_t zr0, zr1;	/* the zone rows it touched */
+	uint32_t r0, r1;	/* the chunk under way: read rows [r0, r1) */
+	uint32_t zr0, zr1;	/* zone rows touched this frame */
+	uint32_t gen;		/* lanes > 0: the frame it last summed */
 	pthread_t thread;
 	bool started;
 } __attribute__((aligned(64)));
@@ -80,15 +82,22 @@ struct o3a_stats_engine {
 	unsigned nlanes;     /* max(threads, 1) */
 	struct lane *lanes;  /* nlanes */
 	struct frame_job job;
-	/* The worker pool (nlanes > 1): a frame is started by bumping
-	 * generation under lock and broadcasting start; each worker runs its
-	 * band and the last one to finish signals done. */
+	/*
+	 * The worker pool (nlanes > 1). A frame bumps generation and sets
+	 * claim to generation << 32 | nchunks under lock, then broadcasts
+	 * start; every thread (the caller too) takes chunks by decrementing
+	 * claim's low half while its high half is still its frame's
+	 * generation, and counts them in done; the one that completes the
+	 * last chunk signals done_cond.
+	 */
 	bool pool;
+	bool workers_only; /* OPEN3A_STATS_WORKERS_ONLY: for the tests */
 	pthread_mutex_t lock;
-	pthread_cond_t start, done;
-	uint64_t generation;
-	unsigned pending;
+	pthread_cond_t start, done_cond;
+	uint32_t generation;
 	bool quit;
+	_Atomic uint64_t claim;
+	_Atomic uint32_t done;
 };
 
 static int check_config(const struct o3a_stats_config *c, o3a_error *err)
@@ -116,13 +125,13 @@ static int check_config(const struct o3a_stats_config *c, o3a_error *err)
 	return 0;
 }
 
-static void run_band(o3a_stats_engine *e, struct lane *l);
+static void work(o3a_stats_engine *e, struct lane *l, uint32_t gen);
 
 static void *worker_main(void *arg)
 {
 	struct lane *l = arg;
 	o3a_stats_engine *e = l->e;
-	uint64_t seen = 0;
+	uint32_t seen = 0;
 
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
@@ -132,10 +141,8 @@ static void *worker_main(void *arg)
 			break;
 		seen = e->generation;
 		pthread_mutex_unlock(&e->lock);
-		run_band(e, l);
+		work(e, l, seen);
 		pthread_mutex_lock(&e->lock);
-		if (--e->pending == 0)
-			pthread_cond_signal(&e->done);
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
@@ -157,8 +164,7 @@ static int lane_alloc(o3a_stats_engine *e, struct lane *l, unsigned index)
 		return 0;
 	l->zones = calloc(nz, sizeof(*l->zones));
 	l->focus = calloc(nz, sizeof(*l->focus));
-	l->bins = calloc((size_t)HK_COUNT * e->cfg.hist_bins, sizeof(*l->bins));
-	return l->zones && l->focus && l->bins ? 0 : -ENOMEM;
+	return l->zones && l->focus ? 0 : -ENOMEM;
 }
 
 static int thread_error(o3a_error *err, int code, const char *what)
@@ -185,7 +191,7 @@ static int start_pool(o3a_stats_engine *e, o3a_error *err)
 		pthread_mutex_destroy(&e->lock);
 		return thread_error(err, ret, "pthread_cond_init");
 	}
-	ret = pthread_cond_init(&e->done, NULL);
+	ret = pthread_cond_init(&e->done_cond, NULL);
 	if (ret) {
 		pthread_cond_destroy(&e->start);
 		pthread_mutex_destroy(&e->lock);
@@ -232,6 +238,9 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 	e->cfg = *config;
 	e->avx2 = o3a_cpu_has_avx2() && !getenv("OPEN3A_STATS_NO_SIMD");
 	e->nlanes = config->threads > 1 ? config->threads : 1;
+	/* Tests: every chunk to the workers, so that their sums and the
+	 * merge are always exercised (else the caller may take them all). */
+	e->workers_only = getenv("OPEN3A_STATS_WORKERS_ONLY") != NULL;
 	e->lut = aligned_alloc(64, sizeof(uint16_t) * LUT_ENTRIES);
 	e->lanes = aligned_alloc(64, sizeof(*e->lanes) * e->nlanes);
 	if (!e->lut || !e->lanes)
@@ -265,7 +274,7 @@ void o3a_stats_engine_destroy(o3a_stats_engine *engine)
 		for (i = 1; i < engine->nlanes; i++)
 			if (engine->lanes[i].started)
 				pthread_join(engine->lanes[i].thread, NULL);
-		pthread_cond_destroy(&engine->done);
+		pthread_cond_destroy(&engine->done_cond);
 		pthread_cond_destroy(&engine->start);
 		pthread_mutex_destroy(&engine->lock);
 	}
@@ -277,7 +286,6 @@ void o3a_stats_engine_destroy(o3a_stats_engine *engine)
 		free(l->gh);
 		free(l->zones);
 		free(l->focus);
-		free(l->bins);
 	}
 	free(engine->lanes);
 	free(engine->lut);
@@ -491,7 +499,7 @@ static void zone_row_reads(const o3a_stats_engine *e, const struct frame_geo *g,
 }
 
 /* The read rows [l->r0, l->r1) into @zones, @focus and the lane's
- * counting histograms @ha (zones and focus zeroed by the caller). */
+ * counting histograms @ha; the zone rows they meet widen [zr0, zr1). */
 static void compute_rows(const o3a_stats_engine *e, struct lane *l,
 			 const struct o3a_hist_acc *ha, struct o3a_zone *zones,
 			 uint64_t *focus)
@@ -504,12 +512,18 @@ static void compute_rows(const o3a_stats_engine *e, struct lane *l,
 	bool nv12 = f->fourcc == O3A_FOURCC('N', 'V', '1', '2');
 	uint32_t zr, zc, i, i0, i1;
 
-	for (zr = l->zr0; zr < l->zr1; zr++) {
+	for (zr = 0; zr < e->cfg.rows; zr++) {
 		zone_row_reads(e, g, zr, &i0, &i1);
 		if (i0 < l->r0)
 			i0 = l->r0;
 		if (i1 > l->r1)
 			i1 = l->r1;
+		if (i0 >= i1)
+			continue;
+		if (zr < l->zr0)
+			l->zr0 = zr;
+		if (zr >= l->zr1)
+			l->zr1 = zr + 1;
 		for (i = i0; i < i1; i++) {
 			size_t line = (size_t)g->y + 2 * (size_t)i * step;
 			const uint8_t *row0 = base + line * f->stride;
@@ -540,7 +554,7 @@ static void compute_rows(const o3a_stats_engine *e, struct lane *l,
 				 j->kb, j->kw, &zones[zr * cols],
 				 &focus[zr * cols]);
 		}
-		if (!j->fast || i0 >= i1)
+		if (!j->fast)
 			continue;
 		/* The fused kernel leaves the counts: whole segments. */
 		for (zc = 0; zc < cols; zc++)
@@ -550,80 +564,82 @@ static void compute_rows(const o3a_stats_engine *e, struct lane *l,
 }
 
 /*
- * One lane's band of the frame: read rows [r0, r1) with
- * r_t = ceil(t * nrows / nlanes), so that bands differ by one row at most
- * and, when there are fewer rows than lanes, the first lanes get them.
- * Lane 0 sums into the caller's statistics (zeroed by compute()); the
- * others into their own arrays, zeroed here over the zone rows they touch.
+ * Take chunks of frame @gen (see struct o3a_stats_engine) until none is
+ * left: chunk c is read rows [c * nrows / nchunks, (c + 1) * nrows /
+ * nchunks). Chunks go to whichever thread is free, so a worker the
+ * scheduler leaves waiting (another process on its core) costs nothing but
+ * the chunk it holds. A worker's first chunk of a frame zeroes its partial
+ * sums; lane 0's are the caller's statistics and counting histograms,
+ * zeroed before the frame starts.
  */
-static void run_band(o3a_stats_engine *e, struct lane *l)
+static void work(o3a_stats_engine *e, struct lane *l, uint32_t gen)
 {
 	const struct frame_job *j = &e->job;
-	const uint32_t cols = e->cfg.cols, rows = e->cfg.rows;
-	const uint32_t bins = e->cfg.hist_bins;
-	struct o3a_hist_acc ha = j->ha;
-	struct o3a_zone *zones = l->index ? l->zones : j->s->zones;
-	uint64_t *focus = l->index ? l->focus : j->s->focus;
-	uint32_t *out[HK_COUNT];
-	uint32_t zr, i0, i1;
-	unsigned k;
+	const uint32_t nz = e->cfg.cols * e->cfg.rows;
+	uint64_t cur = atomic_load_explicit(&e->claim, memory_order_acquire);
+	struct o3a_hist_acc ha;
+	bool first = true, last;
+	uint32_t c, n;
 
-	l->r0 = (uint32_t)(((uint64_t)l->index * j->nrows + e->nlanes - 1) /
-			   e->nlanes);
-	l->r1 = (uint32_t)(((uint64_t)(l->index + 1) * j->nrows + e->nlanes -
-			    1) /
-			   e->nlanes);
-	l->zr0 = l->zr1 = 0;
-	if (l->r0 >= l->r1)
-		return;
-	/* The zone rows whose read rows meet the band. */
-	for (zr = 0; zr < rows; zr++) {
-		zone_row_reads(e, &j->g, zr, &i0, &i1);
-		if (i0 < l->r1 && i1 > l->r0 && i0 < i1) {
-			if (l->zr0 == l->zr1)
-				l->zr0 = zr;
-			l->zr1 = zr + 1;
+	for (;;) {
+		do {
+			if ((uint32_t)(cur >> 32) != gen || !(uint32_t)cur)
+				return;
+		} while (!atomic_compare_exchange_weak_explicit(
+			&e->claim, &cur, cur - 1, memory_order_acq_rel,
+			memory_order_acquire));
+		/* The frame cannot end before this chunk: j is stable. */
+		n = j->nchunks;
+		c = n - (uint32_t)cur;
+		cur--;
+		ha = j->ha;
+		ha.h = l->hist;
+		if (first && l->index) {
+			memset(l->hist, 0,
+			       sizeof(uint32_t) * HK_COUNT *
+				       O3A_STATS_HIST_COPIES * ha.pitch);
+			memset(l->zones, 0, sizeof(*l->zones) * nz);
+			memset(l->focus, 0, sizeof(*l->focus) * nz);
+			l->zr0 = UINT32_MAX;
+			l->zr1 = 0;
+			l->gen = gen;
+		}
+		first = false;
+		l->r0 = (uint32_t)((uint64_t)c * j->nrows / n);
+		l->r1 = (uint32_t)((uint64_t)(c + 1) * j->nrows / n);
+		compute_rows(e, l, &ha, l->index ? l->zones : j->s->zones,
+			     l->index ? l->focus : j->s->focus);
+		last = atomic_fetch_add_explicit(&e->done, 1,
+						 memory_order_acq_rel) == n - 1;
+		if (last && e->pool) {
+			pthread_mutex_lock(&e->lock);
+			pthread_cond_signal(&e->done_cond);
+			pthread_mutex_unlock(&e->lock);
 		}
 	}
-	ha.h = l->hist;
-	memset(ha.h, 0,
-	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES * ha.pitch);
-	if (l->index) {
-		size_t z0 = (size_t)l->zr0 * cols,
-		       nz = (size_t)(l->zr1 - l->zr0) * cols;
-
-		memset(&zones[z0], 0, sizeof(*zones) * nz);
-		memset(&focus[z0], 0, sizeof(*focus) * nz);
-		memset(l->bins, 0, sizeof(*l->bins) * HK_COUNT * bins);
-		for (k = 0; k < HK_COUNT; k++)
-			out[k] = &l->bins[k * bins];
-	} else {
-		out[HK_Y] = j->s->hist_y;
-		out[HK_R] = j->s->hist_r;
-		out[HK_G] = j->s->hist_g;
-		out[HK_B] = j->s->hist_b;
-	}
-	compute_rows(e, l, &ha, zones, focus);
-	finish_hist(&ha, &j->g, bins, out);
 }
 
 /*
- * The workers' bands into the caller's statistics, lane by lane in index
- * order. Every figure is an integer sum (uint64 sums, uint32 counts and
- * bins: exact, or modulo 2^32 like the single-threaded sums), so the
- * result is bit for bit that of one thread whatever the split.
+ * The workers' partial sums of frame @gen into lane 0's (the caller's
+ * statistics and lane 0's counting histograms), lane by lane in index
+ * order. Every figure is an integer sum (uint64 sums, uint32 counts:
+ * exact, or modulo 2^32 like one thread's), so the result is bit for bit
+ * that of one thread whichever thread summed which chunk.
  */
-static void merge_lanes(o3a_stats_engine *e, struct o3a_stats *s)
+static void merge_lanes(o3a_stats_engine *e, uint32_t gen, struct o3a_stats *s)
 {
-	const uint32_t cols = e->cfg.cols, bins = e->cfg.hist_bins;
+	const uint32_t cols = e->cfg.cols;
+	const size_t nh =
+		(size_t)HK_COUNT * O3A_STATS_HIST_COPIES * e->job.ha.pitch;
+	uint32_t *h0 = e->lanes[0].hist;
 	unsigned t;
 	size_t z, v;
 
 	for (t = 1; t < e->nlanes; t++) {
 		const struct lane *l = &e->lanes[t];
 
-		if (l->r0 >= l->r1)
-			continue;
+		if (l->gen != gen)
+			continue; /* took no chunk of this frame */
 		for (z = (size_t)l->zr0 * cols; z < (size_t)l->zr1 * cols;
 		     z++) {
 			s->zones[z].r += l->zones[z].r;
@@ -633,12 +649,8 @@ static void merge_lanes(o3a_stats_engine *e, struct o3a_stats *s)
 			s->zones[z].saturated += l->zones[z].saturated;
 			s->focus[z] += l->focus[z];
 		}
-		for (v = 0; v < bins; v++) {
-			s->hist_y[v] += l->bins[HK_Y * bins + v];
-			s->hist_r[v] += l->bins[HK_R * bins + v];
-			s->hist_g[v] += l->bins[HK_G * bins + v];
-			s->hist_b[v] += l->bins[HK_B * bins + v];
-		}
+		for (v = 0; v < nh; v++)
+			h0[v] += l->hist[v];
 	}
 }
 
@@ -648,7 +660,9 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 {
 	struct frame_job *j;
 	struct frame_geo g = {0};
-	uint32_t nz, zc;
+	struct o3a_hist_acc ha;
+	uint32_t *out[HK_COUNT];
+	uint32_t nz, zc, gen;
 	unsigned t;
 	int ret;
 
@@ -682,6 +696,10 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	memset(stats->hist_r, 0, sizeof(stats->hist_r));
 	memset(stats->hist_g, 0, sizeof(stats->hist_g));
 	memset(stats->hist_b, 0, sizeof(stats->hist_b));
+	out[HK_Y] = stats->hist_y;
+	out[HK_R] = stats->hist_r;
+	out[HK_G] = stats->hist_g;
+	out[HK_B] = stats->hist_b;
 
 	j = &engine->job;
 	j->f = frame;
@@ -714,22 +732,43 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	}
 	j->kw = j->kb[engine->cfg.cols];
 	j->nrows = (g.qh + engine->cfg.subsample - 1) / engine->cfg.subsample;
+	/* Eight chunks per thread: small enough that a late worker holds
+	 * little, large enough that taking one costs nothing. */
+	j->nchunks = engine->nlanes == 1 ? 1 : 8 * engine->nlanes;
+	if (j->nchunks > j->nrows)
+		j->nchunks = j->nrows;
+	memset(engine->lanes[0].hist, 0,
+	       sizeof(uint32_t) * HK_COUNT * O3A_STATS_HIST_COPIES *
+		       j->ha.pitch);
 
 	if (engine->nlanes == 1) {
-		run_band(engine, &engine->lanes[0]);
-		return 0;
+		atomic_store_explicit(&engine->claim, (uint64_t)1,
+				      memory_order_relaxed);
+		work(engine, &engine->lanes[0], 0);
+	} else {
+		/* The workers start; the calling thread takes chunks too. */
+		pthread_mutex_lock(&engine->lock);
+		/* 0 is no frame (struct lane.gen of a lane never used). */
+		if (++engine->generation == 0)
+			engine->generation = 1;
+		gen = engine->generation;
+		atomic_store_explicit(&engine->done, 0, memory_order_relaxed);
+		atomic_store_explicit(&engine->claim,
+				      (uint64_t)gen << 32 | j->nchunks,
+				      memory_order_release);
+		pthread_cond_broadcast(&engine->start);
+		pthread_mutex_unlock(&engine->lock);
+		if (!engine->workers_only)
+			work(engine, &engine->lanes[0], gen);
+		pthread_mutex_lock(&engine->lock);
+		while (atomic_load_explicit(&engine->done,
+					    memory_order_acquire) < j->nchunks)
+			pthread_cond_wait(&engine->done_cond, &engine->lock);
+		pthread_mutex_unlock(&engine->lock);
+		merge_lanes(engine, gen, stats);
 	}
-	/* The workers' bands start; the calling thread runs band 0. */
-	pthread_mutex_lock(&engine->lock);
-	engine->pending = engine->nlanes - 1;
-	engine->generation++;
-	pthread_cond_broadcast(&engine->start);
-	pthread_mutex_unlock(&engine->lock);
-	run_band(engine, &engine->lanes[0]);
-	pthread_mutex_lock(&engine->lock);
-	while (engine->pending)
-		pthread_cond_wait(&engine->done, &engine->lock);
-	pthread_mutex_unlock(&engine->lock);
-	merge_lanes(engine, stats);
+	ha = j->ha;
+	ha.h = engine->lanes[0].hist;
+	finish_hist(&ha, &g, engine->cfg.hist_bins, out);
 	return 0;
 }

@@ -546,6 +546,11 @@ static void test_threads_random(void **state)
 			}
 			cd.cfg.threads = 3;
 			run_case(&cd, false);
+			/* every chunk summed by workers and merged */
+			setenv("OPEN3A_STATS_WORKERS_ONLY", "1", 1);
+			cd.cfg.threads = 2 + i % 3;
+			run_case(&cd, true);
+			unsetenv("OPEN3A_STATS_WORKERS_ONLY");
 		}
 	}
 }
@@ -568,6 +573,8 @@ static void test_threads_wide(void **state)
 		o3a_stats_config_init(&cd.cfg);
 		cd.cfg.black_level = 32;
 		for (t = 2; t <= 4; t++) {
+			if (t == 4)
+				setenv("OPEN3A_STATS_WORKERS_ONLY", "1", 1);
 			cd.cfg.threads = t;
 			cd.cfg.cols = 64;
 			cd.cfg.rows = 64;
@@ -577,12 +584,13 @@ static void test_threads_wide(void **state)
 			cd.cfg.rows = 1;
 			cd.cfg.subsample = t;
 			run_case(&cd, true);
+			unsetenv("OPEN3A_STATS_WORKERS_ONLY");
 		}
 	}
 }
 
 /* Fewer quad rows than threads: one quad row and 16 threads, a few rows
- * and 4, a subsampled window of one read row. */
+ * and 4, a subsampled window of one read row; rows all summed by workers. */
 static void test_threads_small_frame(void **state)
 {
 	struct case_desc cd;
@@ -603,6 +611,10 @@ static void test_threads_small_frame(void **state)
 		run_case(&cd, true);
 		cd.cfg.subsample = 8;
 		run_case(&cd, true);
+		setenv("OPEN3A_STATS_WORKERS_ONLY", "1", 1);
+		cd.cfg.subsample = 1;
+		run_case(&cd, true);
+		unsetenv("OPEN3A_STATS_WORKERS_ONLY");
 	}
 }
 
