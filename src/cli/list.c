@@ -45,7 +45,10 @@ static void print_camera(void *user, const struct o3a_source_info *info)
 	printf("    model:   %s\n", info->model);
 	printf("    driver:  %s\n", info->driver);
 	printf("    sensor:  %s\n", info->sensor);
-	if (f)
+	if (f && f->packing == 2) /* YUV or RGB from the pipeline's ISP */
+		printf("    format:  %s %ux%u (processed, not raw)\n", f->name,
+		       info->mode.width, info->mode.height);
+	else if (f)
 		printf("    format:  %s %ux%u (%u-bit %s)\n", f->name,
 		       info->mode.width, info->mode.height, f->bit_depth,
 		       order_names[f->bayer_order < 5 ? f->bayer_order : 4]);

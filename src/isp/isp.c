@@ -21,6 +21,7 @@
 
 #include "core/log.h"
 #include "isp/unpack.h"
+#include "stats/stats_internal.h"
 
 #define TONE_BITS 12
 #define TONE_SIZE (1 << TONE_BITS)
@@ -28,6 +29,9 @@
 struct o3a_isp {
 	struct o3a_isp_config config;
 	const struct o3a_format_info *format;
+	/* A processed RGB format (a pipeline with its own ISP, such as
+	 * libcamera's): shown as it is, not processed again. */
+	const struct o3a_rgb_layout *rgb;
 	uint32_t out_width;
 	uint32_t out_height;
 	uint32_t white;
@@ -82,10 +86,11 @@ o3a_isp *o3a_isp_create(const struct o3a_isp_config *config, o3a_error *err)
 	};
 
 	f = o3a_format_from_fourcc(config->fourcc);
-	if (!f || !o3a_unpack_supported(f)) {
+	if (!f ||
+	    (!o3a_unpack_supported(f) && !o3a_rgb_layout_of(config->fourcc))) {
 		o3a_error_set(err, -EINVAL,
-			      "isp: pixel format 0x%08x is not a raw format "
-			      "the software ISP renders",
+			      "isp: pixel format 0x%08x is neither a raw "
+			      "format the software ISP renders nor packed RGB",
 			      config->fourcc);
 		return NULL;
 	}
@@ -102,11 +107,14 @@ o3a_isp *o3a_isp_create(const struct o3a_isp_config *config, o3a_error *err)
 		goto nomem;
 	isp->config = *config;
 	isp->format = f;
+	isp->rgb = o3a_rgb_layout_of(config->fourcc);
 	isp->white = (1u << f->bit_depth) - 1;
 	isp->out_width = config->half_size ? config->width / 2 : config->width;
 	isp->out_height =
 		config->half_size ? config->height / 2 : config->height;
-	cfa_colours(f->bayer_order, isp->cfa);
+	cfa_colours(f->bayer_order <= O3A_BAYER_MONO ? f->bayer_order
+						     : O3A_BAYER_MONO,
+		    isp->cfa);
 	for (int i = 0; i < 3; i++) {
 		isp->line[i] = calloc(config->width + 2, sizeof(uint16_t));
 		if (!isp->line[i])
@@ -334,6 +342,49 @@ static void demosaic_line(const o3a_isp *isp, const uint16_t *a,
 	}
 }
 
+/* Processed RGB: copied (averaged over 2x2 at half size) into the output
+ * layout; gains, matrix and tone curve were the pipeline's business. */
+static void render_rgb(o3a_isp *isp, const struct o3a_raw_frame *frame,
+		       uint8_t *out, size_t out_stride)
+{
+	const struct o3a_rgb_layout *l = isp->rgb;
+	uint32_t bpp = isp->config.output == O3A_ISP_XRGB8888 ? 4 : 3;
+	uint32_t step = isp->config.half_size ? 2 : 1;
+
+	for (uint32_t oy = 0; oy < isp->out_height; oy++) {
+		uint8_t *o = out + oy * out_stride;
+
+		for (uint32_t ox = 0; ox < isp->out_width; ox++, o += bpp) {
+			uint32_t c[3] = {0, 0, 0};
+			uint8_t px[3];
+
+			for (uint32_t dy = 0; dy < step; dy++)
+				for (uint32_t dx = 0; dx < step; dx++) {
+					const uint8_t *p =
+						(const uint8_t *)frame->data +
+						(size_t)(oy * step + dy) *
+							frame->stride +
+						(size_t)(ox * step + dx) *
+							l->bytes;
+
+					c[0] += p[l->r];
+					c[1] += p[l->g];
+					c[2] += p[l->b];
+				}
+			for (int k = 0; k < 3; k++)
+				px[k] = (uint8_t)(c[k] / (step * step));
+			if (bpp == 4) {
+				o[0] = px[2];
+				o[1] = px[1];
+				o[2] = px[0];
+				o[3] = 0xff;
+			} else {
+				memcpy(o, px, 3);
+			}
+		}
+	}
+}
+
 static void render_full(o3a_isp *isp, const struct o3a_raw_frame *frame,
 			uint8_t *out, size_t out_stride)
 {
@@ -385,7 +436,9 @@ int o3a_isp_render(o3a_isp *isp, const struct o3a_raw_frame *frame,
 		return o3a_error_set(err, -EINVAL,
 				     "isp: output stride %zu below %u",
 				     out_stride, isp->out_width * bpp);
-	if (isp->config.half_size)
+	if (isp->rgb)
+		render_rgb(isp, frame, out, out_stride);
+	else if (isp->config.half_size)
 		render_half(isp, frame, out, out_stride);
 	else
 		render_full(isp, frame, out, out_stride);

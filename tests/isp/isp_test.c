@@ -196,6 +196,37 @@ static void test_rejects_mismatch(void **state)
 	free(raw);
 }
 
+/* Processed RGB (a pipeline with its own ISP) is shown as it is: RGB24
+ * and BGR24 of the same picture render to the same bytes, at full and
+ * half size (averaged over 2x2). */
+static void test_rgb_passthrough(void **state)
+{
+	uint8_t rgb24[W * H * 3], bgr24[W * H * 3], a[W * H * 3], b[W * H * 3];
+	struct o3a_isp_params p = identity_params();
+	struct o3a_raw_frame fa = frame_of(
+		rgb24, O3A_FOURCC('R', 'G', 'B', '3'), W * 3, W * H * 3);
+	struct o3a_raw_frame fb = frame_of(
+		bgr24, O3A_FOURCC('B', 'G', 'R', '3'), W * 3, W * H * 3);
+	uint32_t ow, oh;
+
+	(void)state;
+	for (int i = 0; i < W * H; i++) {
+		rgb24[3 * i] = bgr24[3 * i + 2] = (uint8_t)(i * 7);
+		rgb24[3 * i + 1] = bgr24[3 * i + 1] = (uint8_t)(i * 3);
+		rgb24[3 * i + 2] = bgr24[3 * i] = (uint8_t)(i * 5);
+	}
+	p.colour_gains[0] = 3.0; /* not applied to processed frames */
+	render(&fa, &p, 0, a, &ow, &oh);
+	render(&fb, &p, 0, b, &ow, &oh);
+	assert_memory_equal(a, rgb24, sizeof(a));
+	assert_memory_equal(b, rgb24, sizeof(b));
+	render(&fa, &p, 1, a, &ow, &oh);
+	assert_int_equal(ow, W / 2);
+	assert_int_equal(
+		a[0],
+		(rgb24[0] + rgb24[3] + rgb24[3 * W] + rgb24[3 * W + 3]) / 4);
+}
+
 static struct o3a_image_meta test_meta(void)
 {
 	struct o3a_image_meta m = {.model = "testcam",
@@ -358,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_ccm_swaps),
 		cmocka_unit_test(test_packed_matches_unpacked),
 		cmocka_unit_test(test_rejects_mismatch),
+		cmocka_unit_test(test_rgb_passthrough),
 		cmocka_unit_test(test_jpeg_round_trip),
 		cmocka_unit_test(test_jpeg_unwritable),
 		cmocka_unit_test(test_dng_round_trip),
