@@ -390,10 +390,28 @@ static void run_auto(struct awb_priv *p, struct o3a_frame_context *fc,
 					 select_mode(p, mode), &e);
 	p->last_outcome = outcome;
 	/* When the search has nothing to go on, hold the last estimate
-	 * (the target stays): never jump. */
+	 * (the target stays): never jump. Say so once when it starts and
+	 * once when it ends, not every frame. */
 	if (outcome == AWB_OUTCOME_BAYES || outcome == AWB_OUTCOME_GREY) {
 		p->target = e;
 		p->have_estimate = true;
+		if (p->holding)
+			o3a_host_log(&p->host, O3A_LOG_INFO,
+				     "usable zones again: estimating from "
+				     "frame %llu on",
+				     (unsigned long long)fc->frame);
+		p->holding = false;
+	} else if (!p->holding) {
+		o3a_host_log(&p->host, O3A_LOG_WARN,
+			     "frame %llu: %s: holding %.0f K, gains %.3f, "
+			     "%.3f",
+			     (unsigned long long)fc->frame,
+			     outcome == AWB_OUTCOME_FLAT
+				     ? "no zone near any candidate white point"
+				     : "too few usable zones",
+			     p->target.ct_k, p->target.gain_r,
+			     p->target.gain_b);
+		p->holding = true;
 	}
 	damp(p);
 	p->frames++;

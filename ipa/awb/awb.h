@@ -156,6 +156,7 @@ struct awb_priv {
 	struct awb_estimate current; /* damped: what is applied */
 	int state;
 	int last_outcome;
+	bool holding; /* the search had nothing to go on: estimate held */
 	bool warned_ct_without_curve;
 };
 
