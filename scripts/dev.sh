@@ -6,7 +6,8 @@
 #                                          camera (or the camera given with -c)
 #   scripts/dev.sh test                    build with --werror and run every
 #                                          meson suite, then again under
-#                                          ASan+UBSan, then each fuzz
+#                                          ASan+UBSan, build with clang too,
+#                                          and fuzz each parser for 60 s, then each fuzz
 #                                          target for 60 s
 #   scripts/dev.sh deps                    only install the dependencies
 #
@@ -103,6 +104,11 @@ test)
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \
 		--no-suite vm --no-suite valgrind
+	# The same tree with clang: its warnings differ from gcc's.
+	CC=clang CXX=clang++ build build-clang
+	meson test -C build-clang --print-errorlogs --num-processes 2 \
+		--no-suite vm --no-suite valgrind --no-suite quality \
+		--no-suite soak
 	# libFuzzer targets (clang, ASan+UBSan), each 60 s from its corpus
 	tests/fuzz/run --build-dir build-fuzz --seconds 60
 	;;

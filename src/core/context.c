@@ -111,6 +111,8 @@ struct o3a_context {
 /* ---- Create and destroy ----------------------------------------------- */
 
 static void module_log(void *cookie, enum o3a_log_level level, const char *fmt,
+		       va_list ap) O3A_PRINTF(3, 0);
+static void module_log(void *cookie, enum o3a_log_level level, const char *fmt,
 		       va_list ap)
 {
 	const struct module *m = cookie;

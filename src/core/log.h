@@ -18,7 +18,8 @@ struct o3a_log_sink {
 };
 
 void o3a_logv(const struct o3a_log_sink *sink, enum o3a_log_level level,
-	      const char *category, const char *fmt, va_list ap);
+	      const char *category, const char *fmt, va_list ap)
+	O3A_PRINTF(4, 0);
 void o3a_log(const struct o3a_log_sink *sink, enum o3a_log_level level,
 	     const char *category, const char *fmt, ...) O3A_PRINTF(4, 5);
 

@@ -89,8 +89,13 @@ static int tiff_error(TIFF *tif, void *user, const char *module,
 
 	(void)tif;
 	(void)module;
+	/* The format comes from libtiff (a callback cannot carry a format
+	 * attribute). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	if (m && !m->error[0])
 		vsnprintf(m->error, sizeof(m->error), fmt, ap);
+#pragma GCC diagnostic pop
 	return 1;
 }
 

@@ -787,6 +787,9 @@ size_t o3a_json_path(const o3a_json *node, char *buf, size_t size)
 /* "file:line:col: path: message" (no "path: " for the root). */
 static void format_message(const o3a_json *node, bool about_key, char *out,
 			   size_t size, const char *fmt, va_list ap)
+	O3A_PRINTF(5, 0);
+static void format_message(const o3a_json *node, bool about_key, char *out,
+			   size_t size, const char *fmt, va_list ap)
 {
 	const o3a_json *at = about_key && node->parent ? node->parent : node;
 	struct sbuf b = {out, size, 0};
@@ -805,6 +808,8 @@ static void format_message(const o3a_json *node, bool about_key, char *out,
 }
 
 static int vjson_error(const o3a_json *node, bool about_key, o3a_error *err,
+		       const char *fmt, va_list ap) O3A_PRINTF(4, 0);
+static int vjson_error(const o3a_json *node, bool about_key, o3a_error *err,
 		       const char *fmt, va_list ap)
 {
 	char msg[sizeof(err->message)];
@@ -817,6 +822,8 @@ static int vjson_error(const o3a_json *node, bool about_key, o3a_error *err,
 	return o3a_error_set(err, -EINVAL, "%s", msg);
 }
 
+static void vjson_warn(const o3a_json *node, bool about_key, const char *fmt,
+		       va_list ap) O3A_PRINTF(3, 0);
 static void vjson_warn(const o3a_json *node, bool about_key, const char *fmt,
 		       va_list ap)
 {

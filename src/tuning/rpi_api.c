@@ -21,6 +21,8 @@ struct module_log {
 };
 
 static void module_logv(void *ctx, enum o3a_log_level level, const char *fmt,
+			va_list ap) O3A_PRINTF(3, 0);
+static void module_logv(void *ctx, enum o3a_log_level level, const char *fmt,
 			va_list ap)
 {
 	const struct module_log *ml = ctx;
