@@ -6,13 +6,13 @@
 #                                          camera (or the camera given with -c)
 #   scripts/dev.sh test                    build with --werror and run every
 #                                          meson suite, then again under
-#                                          ASan+UBSan, build with clang too,
-#                                          and fuzz each parser for 60 s, then each fuzz
-#                                          target for 60 s
+#                                          ASan+UBSan, build and test with
+#                                          clang, and run each fuzz target
+#                                          for 60 s
 #   scripts/dev.sh deps                    only install the dependencies
 #
-# Build directories: build/ (normal), build-asan/ (sanitizers) and
-# build-fuzz/ (clang, libFuzzer).
+# Build directories: build/ (gcc), build-asan/ (sanitizers), build-clang/
+# and build-fuzz/ (clang, libFuzzer).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
