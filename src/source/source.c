@@ -154,6 +154,13 @@ o3a_source *o3a_source_open(const char *id, const struct o3a_source_config *cfg,
 		o3a_source_config_init(&defaults);
 		cfg = &defaults;
 	}
+	if (cfg->size < sizeof(*cfg)) {
+		o3a_error_set(err, -EINVAL,
+			      "source config size %u is smaller than %zu: use "
+			      "o3a_source_config_init()",
+			      cfg->size, sizeof(*cfg));
+		return NULL;
+	}
 	if (is_index(id)) {
 		lc.wanted = strtol(id, NULL, 10);
 		ret = list_all(&lc, err);

@@ -539,17 +539,17 @@ static void test_error_position(void **state)
 struct rig {
 	o3a_context *ctx;
 	struct o3a_sensor_state ie;
+	struct logs logs; /* the context's log sink: lives as long as it */
 };
 
 static void rig_start(struct rig *r, const char *path, const char *sensor)
 {
 	struct o3a_sensor_mode mode;
 	struct o3a_result res;
-	struct logs logs = {0};
 	o3a_error err = {0};
 
 	memset(r, 0, sizeof(*r));
-	r->ctx = create(path, &logs);
+	r->ctx = create(path, &r->logs);
 	o3a_sensor_mode_init(&mode);
 	mode.sensor = sensor;
 	mode.width = 1640;
