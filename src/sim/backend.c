@@ -264,7 +264,11 @@ static int sim_open(void **priv, const char *id,
 	params.bayer_order = O3A_BAYER_RGGB;
 	params.helper = b->helper;
 	params.line_time_ns = b->info.mode.line_time_ns;
-	params.sensitivity = O3A_SIM_DEFAULT_SENSITIVITY;
+	/* Calibrated by the tuning's lux entry where it has one, so that the
+	 * lux module reads the scene's true illuminance. */
+	params.sensitivity = o3a_sim_colour_sensitivity(&colour);
+	if (!(params.sensitivity > 0))
+		params.sensitivity = O3A_SIM_DEFAULT_SENSITIVITY;
 	params.seed = cfg->seed || !scene->has_seed ? cfg->seed : scene->seed;
 	b->sim = o3a_sim_create(scene, &colour, &params, err);
 	if (!b->sim) {

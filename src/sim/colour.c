@@ -174,6 +174,48 @@ static int flatten_numbers(json_t *arr, double *out, size_t cap, size_t *n)
 	return 0;
 }
 
+/* The lux module's calibration, if the file has one (no errors: the lux
+ * module itself reports a broken one). */
+static void read_lux(json_t *lux, struct o3a_sim_colour *c)
+{
+	json_t *y = json_object_get(lux, "reference_Y");
+	json_t *l = json_object_get(lux, "reference_lux");
+	json_t *t = json_object_get(lux, "reference_shutter_speed");
+	json_t *g = json_object_get(lux, "reference_gain");
+
+	if (!json_is_number(y) || !json_is_number(l) || !json_is_number(t) ||
+	    json_number_value(y) <= 0 || json_number_value(l) <= 0 ||
+	    json_number_value(t) <= 0)
+		return;
+	c->lux_ref_y = json_number_value(y);
+	c->lux_ref_lux = json_number_value(l);
+	c->lux_ref_exposure_us = json_number_value(t);
+	c->lux_ref_gain = json_is_number(g) && json_number_value(g) > 0
+				  ? json_number_value(g)
+				  : 1.0;
+}
+
+double o3a_sim_colour_sensitivity(const struct o3a_sim_colour *c)
+{
+	/* The lux module (ipa/lux) says lux = reference_lux * (Y /
+	 * reference_Y) * (reference exposure x gain / exposure x gain), Y
+	 * being the mean of (R + Gr + Gb + B) / 4 in 16-bit units. The
+	 * calibration scene is taken as an 18 % grey card (photography's
+	 * usual mid-grey), so a grey card at reference_lux must give
+	 * reference_Y: sensitivity x lux x t x gain x 0.18 x luma = Y. */
+	double rgb[3], luma;
+
+	if (c->lux_ref_y <= 0)
+		return 0;
+	o3a_sim_colour_neutral(c, 5000.0, 0.0, rgb);
+	luma = (rgb[0] + 2.0 * rgb[1] + rgb[2]) / 4.0;
+	if (!(luma > 0))
+		return 0;
+	return c->lux_ref_y / 65536.0 /
+	       (c->lux_ref_lux * c->lux_ref_exposure_us * 1e-6 *
+		c->lux_ref_gain * 0.18 * luma);
+}
+
 static int read_curve(json_t *awb, struct o3a_sim_colour *c, const char *path,
 		      o3a_error *err)
 {
@@ -273,6 +315,7 @@ int o3a_sim_colour_load(const char *tuning_path, struct o3a_sim_colour *colour,
 		return o3a_error_set(err, code, "%s:%d:%d: %s", tuning_path,
 				     jerr.line, jerr.column, jerr.text);
 	}
+	read_lux(find_algorithm(root, "lux", "rpi.lux"), colour);
 	have_curve = read_curve(find_algorithm(root, "awb", "rpi.awb"), colour,
 				tuning_path, err);
 	have_ccms = have_curve < 0

@@ -131,6 +131,13 @@ struct o3a_sim_colour {
 	 * response relative to the calibrated one (see colour.c). */
 	double sens_r;
 	double sens_b;
+	/* The tuning's lux calibration (lux / rpi.lux): reference_Y in
+	 * 16-bit units at reference_lux, reference_shutter_speed (us) and
+	 * reference_gain; lux_ref_y is 0 when the file has none. */
+	double lux_ref_y;
+	double lux_ref_lux;
+	double lux_ref_exposure_us;
+	double lux_ref_gain;
 	char origin[256];
 };
 
@@ -190,6 +197,13 @@ struct o3a_sim_params {
 
 /** Default sensitivity: ISO ~100 at f/2 (README.md). */
 #define O3A_SIM_DEFAULT_SENSITIVITY 0.08
+
+/**
+ * o3a_sim_colour_sensitivity() - the sensitivity (see struct
+ * o3a_sim_params) that makes the tuning's lux calibration true on an 18 %
+ * grey scene at 5000 K, or 0 when the tuning has no lux calibration.
+ */
+double o3a_sim_colour_sensitivity(const struct o3a_sim_colour *colour);
 
 struct o3a_sim;
 
