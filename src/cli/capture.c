@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <open3a/display.h>
 #include <open3a/image.h>
@@ -421,17 +422,21 @@ static int write_raw(struct capture *c, const char *path,
 	char sidecar[4200];
 	FILE *out;
 
+	/* A failed write leaves no partial picture behind. */
 	out = fopen(path, "wb");
 	if (!out || fwrite(raw->data, 1, bytes, out) != bytes) {
 		fprintf(stderr, "open3a capture: %s: %s\n", path,
 			strerror(errno));
-		if (out)
+		if (out) {
 			fclose(out);
+			unlink(path);
+		}
 		return -1;
 	}
 	if (fclose(out)) {
 		fprintf(stderr, "open3a capture: %s: %s\n", path,
 			strerror(errno));
+		unlink(path);
 		return -1;
 	}
 	snprintf(sidecar, sizeof(sidecar), "%s.json", path);
