@@ -94,7 +94,6 @@ struct capture {
 	o3a_controls *controls;
 
 	/* run state */
-	char tuning_buf[4096];
 	o3a_recording_writer *rec;
 	o3a_isp *isp;
 	uint8_t *rgb;
@@ -537,26 +536,14 @@ static int record_frame(struct capture *c, const struct cli_loop_frame *f)
 
 	if (!c->rec) {
 		struct o3a_recording_info info;
-		const char *tuning = c->tuning;
-		char *data = NULL;
 		size_t size = 0;
-		FILE *tf;
+		void *data = cli_read_file(f->tuning_path, TUNING_MAX, &size);
 
-		/* The loop found the tuning file the same way. */
-		if (!tuning)
-			tuning = cli_find_tuning(f->info->sensor, c->tuning_buf,
-						 sizeof(c->tuning_buf));
 		o3a_recording_info_init(&info);
 		info.mode = f->info->mode;
-		info.tuning_name = tuning;
-		tf = tuning ? fopen(tuning, "rb") : NULL;
-		if (tf) {
-			data = malloc(16u << 20);
-			size = data ? fread(data, 1, 16u << 20, tf) : 0;
-			fclose(tf);
-			info.tuning_data = data;
-			info.tuning_size = size;
-		}
+		info.tuning_name = f->tuning_path;
+		info.tuning_data = data;
+		info.tuning_size = data ? size : 0;
 		c->rec = o3a_recording_writer_create(c->record, &info, &c->err);
 		free(data);
 		if (!c->rec)

@@ -135,6 +135,22 @@ int cli_metadata_line(FILE *f, uint64_t frame, const o3a_controls *metadata,
 	return ferror(f) ? -EIO : 0;
 }
 
+void *cli_read_file(const char *path, size_t max, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(max + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	if (!buf || n > max) {
+		free(buf);
+		return NULL;
+	}
+	*size = n;
+	return buf;
+}
+
 FILE *cli_open_output(const char *path)
 {
 	FILE *f;

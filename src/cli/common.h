@@ -41,6 +41,16 @@ struct o3a_sim_truth;
 int cli_metadata_line(FILE *f, uint64_t frame, const o3a_controls *metadata,
 		      const struct o3a_sim_truth *truth);
 
+/**
+ * cli_read_file() - read a whole file of at most @max bytes.
+ * Return: a buffer to free(), with *@size set; NULL when it cannot be
+ * opened or read, or is larger than @max.
+ */
+void *cli_read_file(const char *path, size_t max, size_t *size);
+
+/** The largest tuning file read whole (the loader's own limit). */
+#define TUNING_MAX (16u << 20)
+
 /** cli_open_output() - "-" is stdout; else fopen(path, "w"). Prints the
  * error and returns NULL on failure. */
 FILE *cli_open_output(const char *path);

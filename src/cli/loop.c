@@ -183,6 +183,7 @@ static int step(struct loop *l, o3a_error *err)
 		lf.frame = &frame;
 		lf.stats = l->stats;
 		lf.result = &result;
+		lf.tuning_path = l->tuning_path;
 		ret = l->cfg->on_frame(l->cfg->user, &lf);
 		if (ret < 0 && !err->code)
 			set_err(err, ret, "stopped by the frame callback");

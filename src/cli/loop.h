@@ -26,6 +26,7 @@
  * @frame: the frame just processed (pixels valid during the call).
  * @stats: its statistics.
  * @result: what o3a_process() decided for it.
+ * @tuning_path: the tuning file the loop loaded.
  */
 struct cli_loop_frame {
 	o3a_context *ctx;
@@ -33,6 +34,7 @@ struct cli_loop_frame {
 	const struct o3a_source_frame *frame;
 	const struct o3a_stats *stats;
 	const struct o3a_result *result;
+	const char *tuning_path;
 };
 
 /**

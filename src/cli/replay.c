@@ -263,18 +263,16 @@ static o3a_context *make_context(const struct replay *r,
 		return NULL;
 	}
 	if (!r->tuning && info->digest_algorithm) {
-		FILE *f = fopen(tuning, "rb");
-		char *buf = malloc(16u << 20);
-		size_t n = f && buf ? fread(buf, 1, 16u << 20, f) : 0;
+		size_t n = 0;
+		void *buf = cli_read_file(tuning, TUNING_MAX, &n);
 
-		if (buf && o3a_recording_digest(buf, n) != info->digest)
+		if (o3a_recording_digest(buf ? buf : "", buf ? n : 0) !=
+		    info->digest)
 			fprintf(stderr,
 				"open3a replay: warning: %s changed since the "
 				"recording was made (digest differs)\n",
 				tuning);
 		free(buf);
-		if (f)
-			fclose(f);
 	}
 	if (o3a_configure(ctx, &info->mode, &err) < 0) {
 		fprintf(stderr, "open3a replay: recorded mode: %s\n",

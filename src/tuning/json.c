@@ -390,6 +390,7 @@ static int scan_object(struct scanner *s, struct o3a_json *node, json_t *jv,
 	struct o3a_json *child;
 	int32_t kline, kcol;
 	const char *key;
+	json_t *value;
 	bool more = true;
 	int ret;
 
@@ -411,10 +412,10 @@ static int scan_object(struct scanner *s, struct o3a_json *node, json_t *jv,
 			return out_of_step(s);
 		advance(s);
 		skip_ws(s);
-		if (i >= n || !json_object_get(jv, key))
+		value = i < n ? json_object_get(jv, key) : NULL;
+		if (!value)
 			return out_of_step(s);
-		ret = scan_value(s, node, json_object_get(jv, key), depth + 1,
-				 &child);
+		ret = scan_value(s, node, value, depth + 1, &child);
 		if (ret)
 			return ret;
 		child->key = key;
