@@ -587,6 +587,7 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 	struct zone_acc z;
 	uint32_t c = 0, nblk = 0, i;
 	int b, zend = (int)kb[1];
+	const ptrdiff_t pf = row1 - row0; /* the stride */
 
 	k.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
 	k.white = _mm256_set1_epi16((short)rd->white);
@@ -604,6 +605,22 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 		__m256i gh, y;
 		int ls;
 
+		if (!sub) {
+			/* The same columns of the next row pair: a cache miss
+			 * at the head of the reorder buffer holds back the
+			 * histogram stores behind it (measured: 0.3 ms of a
+			 * 12 MP frame). Prefetches never fault: the last row
+			 * pair's, past the frame, are harmless. */
+			size_t off = packed ? (q0 + (size_t)b) * 5 / 2
+					    : (q0 + (size_t)b) * 4;
+
+			uintptr_t at = (uintptr_t)row1 + off + (uintptr_t)pf;
+
+			/* (integers: the address may be past the frame) */
+			_mm_prefetch((const char *)at, _MM_HINT_T0);
+			_mm_prefetch((const char *)(at + (uintptr_t)pf),
+				     _MM_HINT_T0);
+		}
 		if (block_readable(&k, packed, sub, q0 + (size_t)b * k.step)) {
 			block_load(&k, order, packed, sub, row0, row1,
 				   q0 + (size_t)b * k.step, &v);
