@@ -26,6 +26,7 @@ PACKAGES=(
 	libdrm-dev libcairo2-dev libcamera-dev libcamera-ipa
 	qemu-system-x86 busybox-static kmod cpio
 	dcraw colord-data valgrind zlib1g-dev
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 as_root() {

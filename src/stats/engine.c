@@ -77,6 +77,7 @@ struct lane {
 struct o3a_stats_engine {
 	struct o3a_stats_config cfg;
 	bool avx2;
+	bool neon;	     /* the fused kernel on arm64 */
 	uint16_t *lut;	     /* LUT_ENTRIES, shared by the lanes */
 	uint32_t lut_key[3]; /* bins, range, bit depth the lut is for */
 	unsigned nlanes;     /* max(threads, 1) */
@@ -237,6 +238,7 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 		goto nomem;
 	e->cfg = *config;
 	e->avx2 = o3a_cpu_has_avx2() && !getenv("OPEN3A_STATS_NO_SIMD");
+	e->neon = o3a_cpu_has_neon() && !getenv("OPEN3A_STATS_NO_SIMD");
 	e->nlanes = config->threads > 1 ? config->threads : 1;
 	/* Tests: every chunk to the workers, so that their sums and the
 	 * merge are always exercised (else the caller may take them all). */
@@ -713,6 +715,7 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	j->rd.white = (uint16_t)g.white;
 	j->rd.row_bytes = frame->stride;
 	j->rd.use_avx2 = engine->avx2;
+	j->rd.use_neon = engine->neon;
 
 	prepare_hist(engine, &g, &j->ha);
 	/* The fused kernel: 32-bit sums of a row's zone hold up to 2^16

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Portable quad readers and accumulator, and the run-time choice of the
- * SIMD ones (kernels_avx2.c). See kernels.h for the two phases.
+ * Portable quad readers and accumulator, and the choice of the SIMD
+ * ones (kernels_avx2.c at run time, kernels_neon.c on arm64). See
+ * kernels.h for the two phases.
  */
 #include <string.h>
 
@@ -353,10 +354,16 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		     uint32_t step)
 {
+	bool fused = false;
+
 #if O3A_STATS_HAVE_AVX2
+	fused = rd->use_avx2;
+#elif O3A_STATS_HAVE_NEON
+	fused = rd->use_neon;
+#endif
 	/* 10..12-bit samples: y and Gr + Gb fit 16-bit lanes, histograms
 	 * are indexed by the value itself. */
-	if (!rd->use_avx2 || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
+	if (!fused || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
 		return false;
 	if (ha->pitch !=
 	    (rd->bit_depth <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12))
@@ -366,12 +373,6 @@ bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 	/* Packed 10 bit: every quad only. */
 	return rd->packing == O3A_PACKING_CSI2 && rd->bit_depth == 10 &&
 	       step == 1;
-#else
-	(void)rd;
-	(void)ha;
-	(void)step;
-	return false;
-#endif
 }
 
 void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
@@ -379,6 +380,8 @@ void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 {
 #if O3A_STATS_HAVE_AVX2
 	o3a_row_fast_avx2(rd, ha, job);
+#elif O3A_STATS_HAVE_NEON
+	o3a_row_fast_neon(rd, ha, job);
 #else
 	(void)rd;
 	(void)ha;
@@ -394,4 +397,9 @@ bool o3a_cpu_has_avx2(void)
 #else
 	return false;
 #endif
+}
+
+bool o3a_cpu_has_neon(void)
+{
+	return O3A_STATS_HAVE_NEON;
 }

@@ -61,6 +61,7 @@ struct o3a_reader {
 	uint16_t white;	    /* a sample >= white saturates its quad */
 	uint32_t row_bytes; /* readable bytes of each line (>= min stride) */
 	bool use_avx2;
+	bool use_neon; /* the fused kernel may use NEON (arm64) */
 };
 
 /**
@@ -111,7 +112,8 @@ void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 		      uint32_t avail, bool avx2, struct o3a_run_sums *sums);
 
 /**
- * One row pair of the window for the fused kernel (kernels_avx2.c): its
+ * One row pair of the window for the fused kernel (kernels_avx2.c, or
+ * kernels_neon.c on arm64): its
  * quads are read, counted into the histograms and summed into the zones
  * in one pass (no planar arrays), then the focus figures are summed from
  * the green values it leaves in @gh.
@@ -150,5 +152,9 @@ void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 
 /** o3a_cpu_has_avx2() - AVX2 usable on this CPU (and built in). */
 bool o3a_cpu_has_avx2(void);
+
+/** o3a_cpu_has_neon() - the NEON fused kernel is built in (arm64, where
+ * NEON is always there). */
+bool o3a_cpu_has_neon(void);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* SIMD variants of the kernels (kernels_avx2.c), chosen at run time. */
+/* SIMD variants of the kernels: kernels_avx2.c (x86, chosen at run time)
+ * and kernels_neon.c (arm64, where NEON is always there). */
 #ifndef O3A_STATS_KERNELS_SIMD_H
 #define O3A_STATS_KERNELS_SIMD_H
 
@@ -10,6 +11,15 @@
 #define O3A_STATS_HAVE_AVX2 1
 #else
 #define O3A_STATS_HAVE_AVX2 0
+#endif
+
+/* NEON is mandatory in AArch64: no run-time detection. The kernel takes
+ * 16-bit lanes from little-endian bytes. */
+#if defined(__aarch64__) && defined(__ARM_NEON) && defined(__BYTE_ORDER__) &&  \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define O3A_STATS_HAVE_NEON 1
+#else
+#define O3A_STATS_HAVE_NEON 0
 #endif
 
 /** o3a_read_bayer_scalar() - the portable Bayer quad reader. */
@@ -35,6 +45,14 @@ void o3a_derive_avx2(struct o3a_quads *qd, uint32_t n);
 void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 			   uint32_t avail, struct o3a_run_sums *sums);
 void o3a_row_fast_avx2(const struct o3a_reader *rd,
+		       const struct o3a_hist_acc *ha,
+		       const struct o3a_row_job *job);
+#endif
+
+#if O3A_STATS_HAVE_NEON
+/** o3a_row_fast_neon() - the fused kernel on arm64: the contract of
+ * o3a_row_fast_avx2() (struct o3a_row_job). */
+void o3a_row_fast_neon(const struct o3a_reader *rd,
 		       const struct o3a_hist_acc *ha,
 		       const struct o3a_row_job *job);
 #endif

@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The NEON fused statistics kernel (src/stats/kernels_neon.c) against the
+ * scalar reference (tests/stats/reference.c), bit for bit. Built for arm64
+ * and run under qemu-aarch64 by tests/stats/arm64/run, linked with the
+ * statistics sources only (no cmocka, no jansson for arm64).
+ *
+ * Random frames (sizes incl. odd, windows, padded strides, grids
+ * 1x1..64x64, black/white levels, every Bayer order of SRGGB10, SRGGB12
+ * and SRGGB10P, subsampling 1 and 2..6, threads 1 and 2), the right-edge
+ * cases (lines that end right after the window, windows on odd quads,
+ * zones narrower than a block) and wide frames: every zone, focus figure
+ * and histogram bin is compared with the reference, with the engine's
+ * default path and with OPEN3A_STATS_NO_SIMD=1.
+ *
+ * That NEON ran: the link wraps o3a_row_fast_neon (-Wl,--wrap) to count
+ * its calls. Every frame of a covered format must call it (one call per
+ * read row), with OPEN3A_STATS_NO_SIMD=1 never; o3a_row_fast_ok() must
+ * accept the covered formats and refuse the others. Each frame ends at a
+ * page boundary followed by an inaccessible page, so a read past the
+ * frame's last byte faults.
+ *
+ * Exit status 0 when everything matched, 1 with the differences printed.
+ */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <open3a/open3a.h>
+#include <open3a/stats.h>
+
+#include "stats/kernels.h"
+#include "stats/kernels_simd.h"
+#include "stats/stats_internal.h"
+
+#include "../reference.h"
+
+#if !O3A_STATS_HAVE_NEON
+#error "build for arm64 (aarch64-linux-gnu-gcc): this checks the NEON kernel"
+#endif
+
+/* ---- counting the NEON kernel's calls (-Wl,--wrap=o3a_row_fast_neon) -- */
+
+void __real_o3a_row_fast_neon(const struct o3a_reader *rd,
+			      const struct o3a_hist_acc *ha,
+			      const struct o3a_row_job *job);
+void __wrap_o3a_row_fast_neon(const struct o3a_reader *rd,
+			      const struct o3a_hist_acc *ha,
+			      const struct o3a_row_job *job);
+
+static atomic_ulong neon_calls;
+
+void __wrap_o3a_row_fast_neon(const struct o3a_reader *rd,
+			      const struct o3a_hist_acc *ha,
+			      const struct o3a_row_job *job)
+{
+	atomic_fetch_add(&neon_calls, 1);
+	__real_o3a_row_fast_neon(rd, ha, job);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static uint64_t rng_state = 0x2545f4914f6cdd1dull;
+static unsigned failures, cases;
+
+static uint32_t rnd(void)
+{
+	/* xorshift64*: reproducible across machines. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static uint32_t rnd_in(uint32_t lo, uint32_t hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+/* The NEON-covered formats (o3a_row_fast_ok), then a few that are not. */
+static const char *const covered[] = {
+	"SRGGB10", "SGRBG10", "SGBRG10",  "SBGGR10",  "SRGGB12",  "SGRBG12",
+	"SGBRG12", "SBGGR12", "SRGGB10P", "SGRBG10P", "SGBRG10P", "SBGGR10P",
+};
+#define N_COVERED (sizeof(covered) / sizeof(covered[0]))
+static const char *const others[] = {"SRGGB8", "SBGGR12P", "SGRBG14", "SRGGB16",
+				     "Y10"};
+#define N_OTHERS (sizeof(others) / sizeof(others[0]))
+
+/* Whether the fused kernel should take this frame. */
+static bool expect_neon(const struct o3a_format_info *fi, uint32_t subsample)
+{
+	if (fi->bayer_order == O3A_BAYER_MONO)
+		return false;
+	if (fi->packing == O3A_PACKING_UNPACKED)
+		return fi->bit_depth >= 10 && fi->bit_depth <= 12;
+	return fi->packing == O3A_PACKING_CSI2 && fi->bit_depth == 10 &&
+	       subsample == 1;
+}
+
+/* A frame's bytes ending at a page boundary, the next page inaccessible. */
+struct guarded {
+	uint8_t *map, *data;
+	size_t map_size;
+};
+
+static uint8_t *guarded_alloc(struct guarded *g, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t body = (size + page - 1) / page * page;
+
+	g->map_size = body + page;
+	g->map = mmap(NULL, g->map_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->map == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	if (mprotect(g->map + body, page, PROT_NONE)) {
+		perror("mprotect");
+		exit(2);
+	}
+	g->data = g->map + body - size;
+	return g->data;
+}
+
+static void guarded_free(struct guarded *g)
+{
+	munmap(g->map, g->map_size);
+}
+
+/* Compare @got with @want; print what differs (at most a few lines). */
+static bool same_stats(const struct o3a_stats *got,
+		       const struct o3a_stats *want, const char *what)
+{
+	uint32_t i, nz = want->cols * want->rows, shown = 0;
+	bool ok = got->cols == want->cols && got->rows == want->rows;
+
+	if (!ok) {
+		fprintf(stderr, "%s: grid %ux%u, want %ux%u\n", what, got->cols,
+			got->rows, want->cols, want->rows);
+		return false;
+	}
+	for (i = 0; i < nz; i++) {
+		const struct o3a_zone *a = &got->zones[i], *b = &want->zones[i];
+
+		if (a->r == b->r && a->g == b->g && a->b == b->b &&
+		    a->count == b->count && a->saturated == b->saturated &&
+		    got->focus[i] == want->focus[i])
+			continue;
+		ok = false;
+		if (shown++ < 4)
+			fprintf(stderr,
+				"%s: zone %u (col %u row %u): r %llu/%llu "
+				"g %llu/%llu b %llu/%llu count %u/%u sat "
+				"%u/%u focus %llu/%llu (got/want)\n",
+				what, i, i % want->cols, i / want->cols,
+				(unsigned long long)a->r,
+				(unsigned long long)b->r,
+				(unsigned long long)a->g,
+				(unsigned long long)b->g,
+				(unsigned long long)a->b,
+				(unsigned long long)b->b, a->count, b->count,
+				a->saturated, b->saturated,
+				(unsigned long long)got->focus[i],
+				(unsigned long long)want->focus[i]);
+	}
+	for (i = 0; i < want->hist_bins; i++) {
+		static const char *const kind[4] = {"y", "r", "g", "b"};
+		const uint32_t *const h[2][4] = {
+			{got->hist_y, got->hist_r, got->hist_g, got->hist_b},
+			{want->hist_y, want->hist_r, want->hist_g,
+			 want->hist_b}};
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			if (h[0][k][i] == h[1][k][i])
+				continue;
+			ok = false;
+			if (shown++ < 8)
+				fprintf(stderr,
+					"%s: hist_%s bin %u: %u, want %u\n",
+					what, kind[k], i, h[0][k][i],
+					h[1][k][i]);
+		}
+	}
+	return ok;
+}
+
+struct case_desc {
+	const char *fmt;
+	uint32_t width, height, pad;
+	struct o3a_stats_config cfg;
+	bool flat; /* large flat patches instead of noise */
+};
+
+/* One engine run (simd: the default path, else OPEN3A_STATS_NO_SIMD=1)
+ * checked against @want; @neon: the NEON kernel must have been called. */
+static void run_engine(const struct case_desc *cd,
+		       const struct o3a_raw_frame *f,
+		       const struct o3a_stats *want, bool simd, bool neon,
+		       const char *what)
+{
+	struct o3a_stats *got = malloc(sizeof(*got));
+	o3a_stats_engine *e;
+	o3a_error err;
+	unsigned long calls;
+	char label[300];
+
+	if (!got)
+		exit(2);
+	if (simd)
+		unsetenv("OPEN3A_STATS_NO_SIMD");
+	else
+		setenv("OPEN3A_STATS_NO_SIMD", "1", 1);
+	snprintf(label, sizeof(label), "%s %s", what,
+		 simd ? "simd" : "no-simd");
+	e = o3a_stats_engine_create(&cd->cfg, &err);
+	if (!e) {
+		fprintf(stderr, "%s: engine: %s\n", label, err.message);
+		failures++;
+		free(got);
+		return;
+	}
+	memset(got, 0xa5, sizeof(*got));
+	atomic_store(&neon_calls, 0);
+	if (o3a_stats_compute(e, f, got, &err)) {
+		fprintf(stderr, "%s: compute: %s\n", label, err.message);
+		failures++;
+	} else {
+		if (!same_stats(got, want, label))
+			failures++;
+		calls = atomic_load(&neon_calls);
+		/* One call per read row pair when it is taken. */
+		if (simd && neon) {
+			uint32_t qh = got->window.height / 2;
+			unsigned long rows = (qh + cd->cfg.subsample - 1) /
+					     cd->cfg.subsample;
+
+			if (calls != rows) {
+				fprintf(stderr,
+					"%s: the NEON kernel ran %lu times, "
+					"want %lu (one per read row)\n",
+					label, calls, rows);
+				failures++;
+			}
+		} else if (calls) {
+			fprintf(stderr,
+				"%s: the NEON kernel ran %lu times, want "
+				"none\n",
+				label, calls);
+			failures++;
+		}
+	}
+	o3a_stats_engine_destroy(e);
+	unsetenv("OPEN3A_STATS_NO_SIMD");
+	free(got);
+}
+
+static void run_case(const struct case_desc *cd)
+{
+	const struct o3a_format_info *fi = o3a_format_from_name(cd->fmt);
+	struct o3a_stats *want = malloc(sizeof(*want));
+	struct o3a_raw_frame f;
+	struct guarded g;
+	uint8_t *data;
+	size_t size, i;
+	uint32_t x, y;
+	char what[200];
+	bool neon;
+
+	if (!fi || !want) {
+		fprintf(stderr, "%s: unknown format\n", cd->fmt);
+		exit(2);
+	}
+	cases++;
+	f.fourcc = fi->fourcc;
+	f.width = cd->width;
+	f.height = cd->height;
+	f.stride = o3a_format_min_stride(fi->fourcc, cd->width) + cd->pad;
+	size = (size_t)f.stride * f.height;
+	data = guarded_alloc(&g, size);
+	for (i = 0; i < size; i++)
+		data[i] = (uint8_t)rnd();
+	if (cd->flat) {
+		uint32_t max = (1u << fi->bit_depth) - 1;
+
+		for (y = 0; y < f.height; y++)
+			for (x = 0; x < f.width; x++)
+				ref_put_sample(data, fi->fourcc, f.stride, x, y,
+					       ((x / 37 + y / 23) * 977 +
+						(x & 1) * 13 + (y & 1) * 7) %
+						       (max + 1));
+	}
+	f.data = data;
+	f.size = size;
+	snprintf(what, sizeof(what),
+		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
+		 "black %u white %u sub %u threads %u",
+		 cd->fmt, f.width, f.height, f.stride, cd->cfg.window.x,
+		 cd->cfg.window.y, cd->cfg.window.width, cd->cfg.window.height,
+		 cd->cfg.cols, cd->cfg.rows, cd->cfg.hist_bins,
+		 cd->cfg.black_level, cd->cfg.white_level, cd->cfg.subsample,
+		 cd->cfg.threads);
+	if (ref_stats(&f, &cd->cfg, want)) {
+		fprintf(stderr, "%s: the reference refused the case\n", what);
+		exit(2);
+	}
+	neon = expect_neon(fi, cd->cfg.subsample);
+	run_engine(cd, &f, want, true, neon, what);
+	run_engine(cd, &f, want, false, false, what);
+	guarded_free(&g);
+	free(want);
+}
+
+static void random_case(struct case_desc *cd, const char *fmt, bool subsample)
+{
+	const struct o3a_format_info *fi = o3a_format_from_name(fmt);
+	uint32_t max = (1u << fi->bit_depth) - 1;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->fmt = fmt;
+	cd->width = rnd_in(2, 700);
+	cd->height = rnd_in(2, 40);
+	cd->pad = rnd() % 3 ? rnd_in(0, 70) : 0;
+	o3a_stats_config_init(&cd->cfg);
+	cd->cfg.cols = rnd_in(1, 64);
+	cd->cfg.rows = rnd_in(1, 64);
+	cd->cfg.hist_bins = 16u << rnd_in(0, 6);
+	if (rnd() % 2) {
+		cd->cfg.window.x = rnd_in(0, cd->width - 2);
+		cd->cfg.window.y = rnd_in(0, cd->height - 2);
+		cd->cfg.window.width =
+			rnd_in(2, cd->width - (cd->cfg.window.x & ~1u));
+		cd->cfg.window.height =
+			rnd_in(2, cd->height - (cd->cfg.window.y & ~1u));
+	}
+	if (rnd() % 4)
+		cd->cfg.black_level = rnd_in(0, max / 8);
+	if (rnd() % 2)
+		cd->cfg.white_level = rnd_in(cd->cfg.black_level + 1, max);
+	cd->cfg.subsample = subsample ? rnd_in(2, 6) : 1;
+	cd->cfg.threads = rnd_in(1, 2);
+	cd->flat = rnd() % 3 == 0;
+}
+
+/* o3a_row_fast_ok() as the engine asks it: NEON-covered formats only. */
+static void check_dispatch(void)
+{
+	const char *const *lists[2] = {covered, others};
+	const size_t n[2] = {N_COVERED, N_OTHERS};
+	uint32_t step;
+	size_t l, i;
+
+	if (!o3a_cpu_has_neon()) {
+		fprintf(stderr, "o3a_cpu_has_neon() is false on arm64\n");
+		failures++;
+	}
+	for (l = 0; l < 2; l++) {
+		for (i = 0; i < n[l]; i++) {
+			const struct o3a_format_info *fi =
+				o3a_format_from_name(lists[l][i]);
+			struct o3a_reader rd = {
+				.fourcc = fi->fourcc,
+				.bit_depth = fi->bit_depth,
+				.bayer_order = fi->bayer_order,
+				.packing = fi->packing,
+				.white = (uint16_t)((1u << fi->bit_depth) - 1),
+				.row_bytes = 4096,
+				.use_neon = true,
+			};
+			struct o3a_hist_acc ha = {
+				.pitch = fi->bit_depth <= 10 ? O3A_ROW_PITCH_10
+							     : O3A_ROW_PITCH_12,
+			};
+
+			for (step = 1; step <= 3; step++) {
+				bool want = expect_neon(fi, step);
+
+				/* Above 12 bits the engine uses a lut. */
+				if (fi->bit_depth > 12)
+					ha.lut = (const uint16_t *)&ha;
+				if (o3a_row_fast_ok(&rd, &ha, step) != want) {
+					fprintf(stderr,
+						"o3a_row_fast_ok(%s, step "
+						"%u) is %d, want %d\n",
+						fi->name, step, !want, want);
+					failures++;
+				}
+				rd.use_neon = false;
+				if (o3a_row_fast_ok(&rd, &ha, step)) {
+					fprintf(stderr,
+						"o3a_row_fast_ok(%s) true "
+						"without use_neon\n",
+						fi->name);
+					failures++;
+				}
+				rd.use_neon = true;
+			}
+		}
+	}
+}
+
+/* Lines of a few blocks and less, ending right after the window (no
+ * padding), windows on odd quads (packed blocks start a quad early),
+ * zones narrower than a block, subsampled rows. */
+static void edge_cases(void)
+{
+	struct case_desc cd;
+	uint32_t w;
+	size_t f;
+
+	for (f = 0; f < N_COVERED; f += 1) {
+		for (w = 2 + 2 * (f % 3); w <= 72; w += 6) {
+			memset(&cd, 0, sizeof(cd));
+			cd.fmt = covered[f];
+			cd.width = w + (f % 2);
+			cd.height = 4;
+			o3a_stats_config_init(&cd.cfg);
+			cd.cfg.black_level = 16;
+			cd.cfg.cols = 1 + w % 37;
+			cd.cfg.rows = 2;
+			run_case(&cd);
+			cd.cfg.subsample = 2 + w % 4;
+			run_case(&cd);
+			cd.cfg.subsample = 1;
+			if (w < 8)
+				continue;
+			cd.cfg.window.x = 2 + 2 * (w % 3);
+			cd.cfg.window.y = 1;
+			cd.cfg.window.width = w - cd.cfg.window.x;
+			cd.cfg.window.height = 2;
+			run_case(&cd);
+		}
+	}
+}
+
+/*
+ * Every line length around the last blocks, for every step: frames of one
+ * quad row (the last line is the frame's last bytes, before the guard
+ * page), no padding or a little, so that each block end meets the end of
+ * the line.
+ */
+static void line_end_cases(void)
+{
+	static const char *const fmts[] = {"SRGGB10", "SGBRG12", "SBGGR10P"};
+	struct case_desc cd;
+	uint32_t w, step, pad;
+	size_t f;
+
+	for (f = 0; f < 3; f++) {
+		for (step = 1; step <= 6; step++) {
+			if (step > 1 && f == 2)
+				continue;
+			for (w = 2; w <= 32 * step + 4; w++) {
+				for (pad = 0; pad <= 2; pad += 2) {
+					memset(&cd, 0, sizeof(cd));
+					cd.fmt = fmts[f];
+					cd.width = w;
+					cd.height = 2;
+					cd.pad = pad + (f == 2 && w % 3 == 0);
+					o3a_stats_config_init(&cd.cfg);
+					cd.cfg.cols = 1 + w % 5;
+					cd.cfg.rows = 1;
+					cd.cfg.black_level = w % 7;
+					cd.cfg.subsample = step;
+					if (w % 4 == 1 && w > 6) {
+						/* a window from an odd quad */
+						cd.cfg.window.x = 2;
+						cd.cfg.window.width = w - 2;
+						cd.cfg.window.height = 2;
+					}
+					run_case(&cd);
+				}
+			}
+		}
+	}
+}
+
+/* Long rows through the blocks: 64x64 and 1x1 grids, all-saturating
+ * white levels, two threads. */
+static void wide_cases(void)
+{
+	struct case_desc cd;
+	size_t f;
+
+	for (f = 0; f < N_COVERED; f += 3) {
+		memset(&cd, 0, sizeof(cd));
+		cd.fmt = covered[f];
+		cd.width = 2028 + 2 * (uint32_t)f + (f & 1);
+		cd.height = 6;
+		o3a_stats_config_init(&cd.cfg);
+		cd.cfg.black_level = 64;
+		cd.cfg.threads = 2;
+		run_case(&cd);
+		cd.cfg.cols = cd.cfg.rows = 1;
+		cd.flat = true;
+		cd.cfg.threads = 1;
+		run_case(&cd);
+		cd.cfg.cols = cd.cfg.rows = 64;
+		cd.cfg.hist_bins = 128;
+		cd.cfg.white_level = 100;
+		cd.cfg.subsample = 3;
+		run_case(&cd);
+	}
+}
+
+int main(void)
+{
+	struct case_desc cd;
+	size_t f;
+	int i;
+
+	check_dispatch();
+	edge_cases();
+	line_end_cases();
+	wide_cases();
+	for (f = 0; f < N_COVERED; f++) {
+		for (i = 0; i < 40; i++) {
+			random_case(&cd, covered[f], i % 3 == 2);
+			/* every chunk summed by the worker sometimes */
+			if (cd.cfg.threads == 2 && i % 2)
+				setenv("OPEN3A_STATS_WORKERS_ONLY", "1", 1);
+			run_case(&cd);
+			unsetenv("OPEN3A_STATS_WORKERS_ONLY");
+		}
+	}
+	for (f = 0; f < N_OTHERS; f++) {
+		for (i = 0; i < 2; i++) {
+			random_case(&cd, others[f], i);
+			run_case(&cd);
+		}
+	}
+	if (failures) {
+		fprintf(stderr,
+			"arm64 stats check: %u failure(s) in %u cases\n",
+			failures, cases);
+		return 1;
+	}
+	printf("arm64 stats check: %u cases, engine (NEON) and portable "
+	       "path equal the reference bit for bit\n",
+	       cases);
+	return 0;
+}
