@@ -251,36 +251,41 @@ static INLINE void zone_acc_flush(struct zone_acc *z, struct o3a_zone *zone)
 	z->sat = vdupq_n_u16(0);
 }
 
-/* The histogram copies: kind k's copy c (k in Y, R, G, B order). */
-struct hist_ptrs {
-	uint32_t *h[HK_COUNT][O3A_STATS_HIST_COPIES];
-};
+/*
+ * A block's histogram entries: value + the offset of its copy from ha->h
+ * (kind k, copy c at (2 k + c) pitch: even lanes copy 0, odd ones copy 1),
+ * so that each increment is one add to memory off a single base.
+ */
+static INLINE void hist_entries(uint32_t e[BLK], uint16x8_t v, uint32x4_t off)
+{
+	vst1q_u32(e, vaddw_u16(off, vget_low_u16(v)));
+	vst1q_u32(e + 4, vaddw_high_u16(off, v));
+}
 
-/* Count lanes [lo, hi) of a block's y, r, gh, b (@v) into the
- * histograms: even lanes into copy 0, odd ones into copy 1. */
-static INLINE void hist_block(const struct hist_ptrs *hp,
-			      const uint16_t v[HK_COUNT][BLK], int lo, int hi)
+/* Count lanes [lo, hi) of a block's entries @e (y, r, gh, b) at @h. */
+static INLINE void hist_block(uint32_t *h, const uint32_t e[HK_COUNT][BLK],
+			      int lo, int hi)
 {
 	int i;
 
 	if (lo == 0 && hi == BLK) {
 		for (i = 0; i < BLK; i += 2) {
-			hp->h[HK_Y][0][v[0][i]]++;
-			hp->h[HK_Y][1][v[0][i + 1]]++;
-			hp->h[HK_R][0][v[1][i]]++;
-			hp->h[HK_R][1][v[1][i + 1]]++;
-			hp->h[HK_G][0][v[2][i]]++;
-			hp->h[HK_G][1][v[2][i + 1]]++;
-			hp->h[HK_B][0][v[3][i]]++;
-			hp->h[HK_B][1][v[3][i + 1]]++;
+			h[e[0][i]]++;
+			h[e[1][i]]++;
+			h[e[2][i]]++;
+			h[e[3][i]]++;
+			h[e[0][i + 1]]++;
+			h[e[1][i + 1]]++;
+			h[e[2][i + 1]]++;
+			h[e[3][i + 1]]++;
 		}
 		return;
 	}
 	for (i = lo; i < hi; i++) {
-		hp->h[HK_Y][i & 1][v[0][i]]++;
-		hp->h[HK_R][i & 1][v[1][i]]++;
-		hp->h[HK_G][i & 1][v[2][i]]++;
-		hp->h[HK_B][i & 1][v[3][i]]++;
+		h[e[0][i]]++;
+		h[e[1][i]]++;
+		h[e[2][i]]++;
+		h[e[3][i]]++;
 	}
 }
 
@@ -303,17 +308,22 @@ static INLINE void row_fast(const struct o3a_reader *rd,
 	const uint32_t *const kb = job->kb;
 	struct o3a_zone *const zones = job->zones;
 	uint16_t *const ghrow = job->gh + 16;
-	uint16_t hv[HK_COUNT][BLK] __attribute__((aligned(16)));
-	struct hist_ptrs hp;
+	uint32_t hv[HK_COUNT][BLK] __attribute__((aligned(16)));
+	uint32x4_t hoff[HK_COUNT];
+	uint32_t *const h = ha->h;
 	struct row_consts k;
 	struct zone_acc z;
 	uint32_t c = 0;
-	unsigned hk, cp;
 	int b, zend = (int)kb[1];
 
-	for (hk = 0; hk < HK_COUNT; hk++)
-		for (cp = 0; cp < O3A_STATS_HIST_COPIES; cp++)
-			hp.h[hk][cp] = o3a_hist_copy(ha, hk, cp);
+	for (c = 0; c < HK_COUNT; c++) {
+		const uint32_t o[4] = {
+			2 * c * ha->pitch, (2 * c + 1) * ha->pitch,
+			2 * c * ha->pitch, (2 * c + 1) * ha->pitch};
+
+		hoff[c] = vld1q_u32(o);
+	}
+	c = 0;
 	k.mask = vdupq_n_u16((uint16_t)((1u << rd->bit_depth) - 1));
 	k.white = vdupq_n_u16(rd->white);
 	k.black = vdupq_n_u16(rd->black);
@@ -348,9 +358,13 @@ static INLINE void row_fast(const struct o3a_reader *rd,
 				block_load(&k, order, kind, row0, row1,
 					   quad_at(q0, b, k.step), &v);
 			} else {
+				/* (v itself stays in registers) */
+				struct block_vals sv;
+
 				block_scalar(rd, row0, row1,
 					     quad_at(q0, b, k.step), k.step, lo,
-					     hi, &v);
+					     hi, &sv);
+				v = sv;
 			}
 		}
 		/* gs and y fit 16 bits: samples have at most 12. */
@@ -358,11 +372,11 @@ static INLINE void row_fast(const struct o3a_reader *rd,
 		y = vshrq_n_u16(vaddq_u16(vaddq_u16(v.r, v.b), v.gs), 2);
 		vst1q_u16(ghrow + b, gh);
 
-		vst1q_u16(hv[0], y);
-		vst1q_u16(hv[1], v.r);
-		vst1q_u16(hv[2], gh);
-		vst1q_u16(hv[3], v.b);
-		hist_block(&hp, (const uint16_t(*)[BLK])hv, lo, hi);
+		hist_entries(hv[HK_Y], y, hoff[HK_Y]);
+		hist_entries(hv[HK_R], v.r, hoff[HK_R]);
+		hist_entries(hv[HK_G], gh, hoff[HK_G]);
+		hist_entries(hv[HK_B], v.b, hoff[HK_B]);
+		hist_block(h, (const uint32_t(*)[BLK])hv, lo, hi);
 
 		/* Zone sums: lanes below zend - b are in zone c. */
 		ls = lo;
