@@ -94,16 +94,26 @@ static INLINE void load_unpacked(const uint8_t *p, uint16x8_t *even,
 static INLINE void load_sub(const uint8_t *p, size_t step, uint16x8_t *even,
 			    uint16x8_t *odd)
 {
-	uint32_t w[BLK];
-	uint16x8_t x, y;
-	unsigned i;
+	uint32x4_t x = vdupq_n_u32(0), y = vdupq_n_u32(0);
+	uint32_t w;
 
-	for (i = 0; i < BLK; i++)
-		memcpy(&w[i], p + 4 * step * i, sizeof(w[i]));
-	x = vreinterpretq_u16_u32(vld1q_u32(w));
-	y = vreinterpretq_u16_u32(vld1q_u32(w + 4));
-	*even = vuzp1q_u16(x, y);
-	*odd = vuzp2q_u16(x, y);
+	/* (memcpy: lines may start at any address) */
+#define LANE(v, i, q)                                                          \
+	do {                                                                   \
+		memcpy(&w, p + 4 * step * (q), sizeof(w));                     \
+		v = vsetq_lane_u32(w, v, i);                                   \
+	} while (0)
+	LANE(x, 0, 0);
+	LANE(x, 1, 1);
+	LANE(x, 2, 2);
+	LANE(x, 3, 3);
+	LANE(y, 0, 4);
+	LANE(y, 1, 5);
+	LANE(y, 2, 6);
+	LANE(y, 3, 7);
+#undef LANE
+	*even = vuzp1q_u16(vreinterpretq_u16_u32(x), vreinterpretq_u16_u32(y));
+	*odd = vuzp2q_u16(vreinterpretq_u16_u32(x), vreinterpretq_u16_u32(y));
 }
 
 /*
