@@ -129,6 +129,25 @@ static uint32_t scene_sample(uint32_t x, uint32_t y, uint32_t *rng)
 	return v > 1023 ? 1023 : v;
 }
 
+/* The same scene as SRGGB12P (its samples x 4) and SRGGB8 (/ 4). */
+static void make_other_frames(const uint16_t *unpacked, uint8_t *packed12,
+			      uint8_t *eight)
+{
+	size_t i, n = (size_t)FRAME_W * FRAME_H;
+
+	for (i = 0; i < n; i += 2) {
+		uint32_t a = (uint32_t)unpacked[i] << 2,
+			 b = (uint32_t)unpacked[i + 1] << 2;
+		uint8_t *g = packed12 + i / 2 * 3;
+
+		g[0] = (uint8_t)(a >> 4);
+		g[1] = (uint8_t)(b >> 4);
+		g[2] = (uint8_t)((a & 15) | (b & 15) << 4);
+	}
+	for (i = 0; i < n; i++)
+		eight[i] = (uint8_t)(unpacked[i] >> 2);
+}
+
 static void make_frames(uint16_t *unpacked, uint8_t *packed)
 {
 	uint32_t x, y, rng = 1;
@@ -220,15 +239,18 @@ void bench_stats(struct bench_out *out)
 	const double mpix = (double)FRAME_W * FRAME_H / 1e6;
 	uint16_t *unpacked = malloc((size_t)FRAME_W * FRAME_H * 2);
 	uint8_t *packed = malloc((size_t)FRAME_W / 4 * 5 * FRAME_H);
+	uint8_t *packed12 = malloc((size_t)FRAME_W / 2 * 3 * FRAME_H);
+	uint8_t *eight = malloc((size_t)FRAME_W * FRAME_H);
 	struct o3a_stats *s = malloc(sizeof(*s));
 	struct o3a_raw_frame f;
 	double ms;
 
-	if (!unpacked || !packed || !s) {
+	if (!unpacked || !packed || !packed12 || !eight || !s) {
 		out->failed = 1;
 		goto out;
 	}
 	make_frames(unpacked, packed);
+	make_other_frames(unpacked, packed12, eight);
 
 	f = (struct o3a_raw_frame){unpacked,
 				   (size_t)FRAME_W * FRAME_H * 2,
@@ -261,12 +283,35 @@ void bench_stats(struct bench_out *out)
 		goto fail;
 	bench_add(out, "stats_packed_ms", ms, "ms");
 	bench_add(out, "stats_packed_gpix_s", mpix / ms, "Gpx/s");
+
+	f = (struct o3a_raw_frame){packed12,
+				   (size_t)FRAME_W / 2 * 3 * FRAME_H,
+				   O3A_FOURCC('p', 'R', 'C', 'C'),
+				   FRAME_W,
+				   FRAME_H,
+				   FRAME_W / 2 * 3};
+	ms = time_stats(&f, 1, 1, out->repeat, s);
+	if (ms < 0)
+		goto fail;
+	bench_add(out, "stats_packed12_ms", ms, "ms");
+	f = (struct o3a_raw_frame){eight,
+				   (size_t)FRAME_W * FRAME_H,
+				   O3A_FOURCC('R', 'G', 'G', 'B'),
+				   FRAME_W,
+				   FRAME_H,
+				   FRAME_W};
+	ms = time_stats(&f, 1, 1, out->repeat, s);
+	if (ms < 0)
+		goto fail;
+	bench_add(out, "stats_8bit_ms", ms, "ms");
 	goto out;
 fail:
 	out->failed = 1;
 out:
 	free(unpacked);
 	free(packed);
+	free(packed12);
+	free(eight);
 	free(s);
 }
 
@@ -433,6 +478,9 @@ const struct cli_command cli_cmd_bench = {
 		"subsampling\n"
 		"  stats_packed_ms      SRGGB10P (CSI-2 packed), every quad\n"
 		"  stats_packed_gpix_s  the same in Gpixel/s\n"
+		"  stats_packed12_ms    SRGGB12P (CSI-2 packed 12 bit), every "
+		"quad\n"
+		"  stats_8bit_ms        SRGGB8, every quad\n"
 		"Times are medians of --repeat runs (default 15) after one "
 		"warm-up, in\n"
 		"thread CPU time (not inflated by other processes taking the "

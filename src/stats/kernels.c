@@ -354,24 +354,28 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		     uint32_t step)
 {
-	bool fused = false;
+	bool fused = false, more = false; /* more: 8 bit, packed 12 (AVX2) */
 
 #if O3A_STATS_HAVE_AVX2
 	fused = rd->use_avx2;
+	more = true;
 #elif O3A_STATS_HAVE_NEON
 	fused = rd->use_neon;
 #endif
-	/* 10..12-bit samples: y and Gr + Gb fit 16-bit lanes, histograms
-	 * are indexed by the value itself. */
+	/* 8 and 10..12-bit samples: y and Gr + Gb fit 16-bit lanes,
+	 * histograms are indexed by the value itself. */
 	if (!fused || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
 		return false;
 	if (ha->pitch !=
 	    (rd->bit_depth <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12))
 		return false;
+	if (rd->packing == O3A_PACKING_UNPACKED && rd->bit_depth == 8)
+		return more && step == 1;
 	if (rd->packing == O3A_PACKING_UNPACKED)
 		return rd->bit_depth >= 10 && rd->bit_depth <= 12;
-	/* Packed 10 bit: every quad only. */
-	return rd->packing == O3A_PACKING_CSI2 && rd->bit_depth == 10 &&
+	/* Packed 10 and 12 bit: every quad only. */
+	return rd->packing == O3A_PACKING_CSI2 &&
+	       (rd->bit_depth == 10 || (more && rd->bit_depth == 12)) &&
 	       step == 1;
 }
 

@@ -123,6 +123,54 @@ static inline AVX2 void unpack10(const uint8_t *src, __m256i *a, __m256i *b)
 			    hi1, lo1);
 }
 
+/*
+ * 32 CSI-2 packed 12-bit pixels (exactly the 48 bytes at @src) -> two
+ * vectors of 16. Each 128-bit lane takes 8 pixels from 12 bytes (four
+ * 3-byte groups: high bits of the even pixel, of the odd one, then both
+ * low nibbles, even in bits 0-3 — V4L2's pixfmt-srggb12p); lanes load
+ * 16 bytes at 0, 12, 24 and 32, the last one finding its groups 4 bytes
+ * in. Word i: high byte << 4, low nibble = (lo * (i odd ? 1 : 16)) >> 4.
+ */
+static inline AVX2 void unpack12(const uint8_t *src, __m256i *a, __m256i *b)
+{
+	const __m256i hi0 = _mm256_setr_epi8(
+		0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1, 0, -1,
+		1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1);
+	const __m256i lo0 = _mm256_setr_epi8(
+		2, -1, 2, -1, 5, -1, 5, -1, 8, -1, 8, -1, 11, -1, 11, -1, 2, -1,
+		2, -1, 5, -1, 5, -1, 8, -1, 8, -1, 11, -1, 11, -1);
+	const __m256i hi1 = _mm256_setr_epi8(
+		0, -1, 1, -1, 3, -1, 4, -1, 6, -1, 7, -1, 9, -1, 10, -1, 4, -1,
+		5, -1, 7, -1, 8, -1, 10, -1, 11, -1, 13, -1, 14, -1);
+	const __m256i lo1 = _mm256_setr_epi8(
+		2, -1, 2, -1, 5, -1, 5, -1, 8, -1, 8, -1, 11, -1, 11, -1, 6, -1,
+		6, -1, 9, -1, 9, -1, 12, -1, 12, -1, 15, -1, 15, -1);
+	const __m256i mul = _mm256_setr_epi16(16, 1, 16, 1, 16, 1, 16, 1, 16, 1,
+					      16, 1, 16, 1, 16, 1);
+	const __m256i nib = _mm256_set1_epi16(15);
+	__m256i x = _mm256_loadu2_m128i((const __m128i *)(src + 12),
+					(const __m128i *)src);
+	__m256i y = _mm256_loadu2_m128i((const __m128i *)(src + 32),
+					(const __m128i *)(src + 24));
+
+	*a = _mm256_or_si256(
+		_mm256_slli_epi16(_mm256_shuffle_epi8(x, hi0), 4),
+		_mm256_and_si256(
+			_mm256_srli_epi16(
+				_mm256_mullo_epi16(_mm256_shuffle_epi8(x, lo0),
+						   mul),
+				4),
+			nib));
+	*b = _mm256_or_si256(
+		_mm256_slli_epi16(_mm256_shuffle_epi8(y, hi1), 4),
+		_mm256_and_si256(
+			_mm256_srli_epi16(
+				_mm256_mullo_epi16(_mm256_shuffle_epi8(y, lo1),
+						   mul),
+				4),
+			nib));
+}
+
 AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			      const uint8_t *row1, uint32_t q, uint32_t n,
 			      struct o3a_quads *out)
@@ -404,6 +452,14 @@ struct block_vals {
 	__m256i r, gs, b, sat;
 };
 
+/* How the fused kernel reads a row (a constant in each instance). */
+enum row_fmt {
+	FMT_U16, /* 10..12-bit samples in 16-bit little-endian words */
+	FMT_P10, /* CSI-2 packed 10 bit: 4 pixels in 5 bytes */
+	FMT_P12, /* CSI-2 packed 12 bit: 2 pixels in 3 bytes */
+	FMT_U8,	 /* 8-bit samples */
+};
+
 /* The frame's constants, in registers for the whole row. */
 struct row_consts {
 	__m256i mask, white, black;
@@ -414,18 +470,22 @@ struct row_consts {
 
 /* Can a block of 16 read quads from absolute quad @a (its first) be
  * loaded from the row? */
-static INLINE bool block_readable(const struct row_consts *k, bool packed,
-				  bool sub, size_t a)
+static INLINE bool block_readable(const struct row_consts *k,
+				  const unsigned fmt, bool sub, size_t a)
 {
-	if (packed)
+	if (fmt == FMT_P10)
 		return !(a & 1) && a * 5 / 2 + 40 <= k->row_bytes;
+	if (fmt == FMT_P12)
+		return a * 3 + 48 <= k->row_bytes;
+	if (fmt == FMT_U8)
+		return (a + 16) * 2 <= k->row_bytes;
 	if (sub)
 		return (a + 15 * k->step + 1) * 4 <= k->row_bytes;
 	return (a + 16) * 4 <= k->row_bytes;
 }
 
 static INLINE AVX2 void block_load(const struct row_consts *k,
-				   const unsigned order, const bool packed,
+				   const unsigned order, const unsigned fmt,
 				   const bool sub, const uint8_t *row0,
 				   const uint8_t *row1, size_t a,
 				   struct block_vals *v)
@@ -449,13 +509,30 @@ static INLINE AVX2 void block_load(const struct row_consts *k,
 		p1 = _mm256_and_si256(p1, k->mask);
 		p2 = _mm256_and_si256(p2, k->mask);
 		p3 = _mm256_and_si256(p3, k->mask);
-	} else if (packed) {
+	} else if (fmt == FMT_P10) {
 		__m256i x, y;
 
 		unpack10(row0 + a * 5 / 2, &x, &y);
 		split_even_odd(x, y, &p0, &p1);
 		unpack10(row1 + a * 5 / 2, &x, &y);
 		split_even_odd(x, y, &p2, &p3);
+	} else if (fmt == FMT_P12) {
+		__m256i x, y;
+
+		unpack12(row0 + a * 3, &x, &y);
+		split_even_odd(x, y, &p0, &p1);
+		unpack12(row1 + a * 3, &x, &y);
+		split_even_odd(x, y, &p2, &p3);
+	} else if (fmt == FMT_U8) {
+		const __m128i *s0 = (const __m128i *)(row0 + a * 2);
+		const __m128i *s1 = (const __m128i *)(row1 + a * 2);
+
+		split_even_odd(_mm256_cvtepu8_epi16(_mm_loadu_si128(s0)),
+			       _mm256_cvtepu8_epi16(_mm_loadu_si128(s0 + 1)),
+			       &p0, &p1);
+		split_even_odd(_mm256_cvtepu8_epi16(_mm_loadu_si128(s1)),
+			       _mm256_cvtepu8_epi16(_mm_loadu_si128(s1 + 1)),
+			       &p2, &p3);
 	} else {
 		const __m256i *s0 = (const __m256i *)(row0 + a * 4);
 		const __m256i *s1 = (const __m256i *)(row1 + a * 4);
@@ -566,13 +643,13 @@ static INLINE void hist_block(uint32_t *h, const uint32_t pitch,
 	}
 }
 
-/* One row pair; @order, @packed and @pitch are constants in each
+/* One row pair; @order, @fmt, @sub and @pitch are constants in each
  * instance. Everything the loop needs is copied into locals first: the
  * histogram stores could otherwise alias (and reload) them. */
 static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 				 const struct o3a_hist_acc *ha,
 				 const struct o3a_row_job *job,
-				 const unsigned order, const bool packed,
+				 const unsigned order, const unsigned fmt,
 				 const bool sub, const uint32_t pitch)
 {
 	const uint8_t *const row0 = job->row0, *const row1 = job->row1;
@@ -597,8 +674,9 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 	k.gidx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
 				    _mm256_set1_epi32((int)(4 * k.step)));
 	z.r = z.g = z.b = z.sat = _mm256_setzero_si256();
-	/* Packed blocks start on a 4-pixel group: maybe one quad early. */
-	b = packed && (q0 & 1) ? -1 : 0;
+	/* Packed 10-bit blocks start on a 4-pixel group: maybe one quad
+	 * early. */
+	b = fmt == FMT_P10 && (q0 & 1) ? -1 : 0;
 	for (; b < kw; b += 16) {
 		int lo = b < 0 ? -b : 0, hi = kw - b < 16 ? kw - b : 16;
 		struct block_vals v;
@@ -611,8 +689,11 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 			 * histogram stores behind it (measured: 0.3 ms of a
 			 * 12 MP frame). Prefetches never fault: the last row
 			 * pair's, past the frame, are harmless. */
-			size_t off = packed ? (q0 + (size_t)b) * 5 / 2
-					    : (q0 + (size_t)b) * 4;
+			size_t qb = q0 + (size_t)b;
+			size_t off = fmt == FMT_P10   ? qb * 5 / 2
+				     : fmt == FMT_P12 ? qb * 3
+				     : fmt == FMT_U8  ? qb * 2
+						      : qb * 4;
 
 			uintptr_t at = (uintptr_t)row1 + off + (uintptr_t)pf;
 
@@ -621,8 +702,8 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 			_mm_prefetch((const char *)(at + (uintptr_t)pf),
 				     _MM_HINT_T0);
 		}
-		if (block_readable(&k, packed, sub, q0 + (size_t)b * k.step)) {
-			block_load(&k, order, packed, sub, row0, row1,
+		if (block_readable(&k, fmt, sub, q0 + (size_t)b * k.step)) {
+			block_load(&k, order, fmt, sub, row0, row1,
 				   q0 + (size_t)b * k.step, &v);
 		} else {
 			/* The last block, at the end of the line: move it
@@ -630,15 +711,15 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 			 * there (the quads it reads again are masked). */
 			int nb = kw - 16;
 
-			if (packed && ((q0 + (size_t)nb) & 1))
+			if (fmt == FMT_P10 && ((q0 + (size_t)nb) & 1))
 				nb++;
 			if (nb >= 0 && nb > b - 16 &&
-			    block_readable(&k, packed, sub,
+			    block_readable(&k, fmt, sub,
 					   q0 + (size_t)nb * k.step)) {
 				lo = b - nb;
 				b = nb;
 				hi = kw - b < 16 ? kw - b : 16;
-				block_load(&k, order, packed, sub, row0, row1,
+				block_load(&k, order, fmt, sub, row0, row1,
 					   q0 + (size_t)b * k.step, &v);
 			} else {
 				/* (v itself stays in registers) */
@@ -721,52 +802,59 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 	}
 }
 
-#define ROW_FAST(order, packed, sub, pitch)                                    \
-	static AVX2 void row_fast_##order##_##packed##sub##_##pitch(           \
+#define ROW_FAST(order, fmt, sub, pitch)                                       \
+	static AVX2 void row_fast_##order##_##fmt##sub##_##pitch(              \
 		const struct o3a_reader *rd, const struct o3a_hist_acc *ha,    \
 		const struct o3a_row_job *job)                                 \
 	{                                                                      \
-		row_fast(rd, ha, job, order, packed, sub, pitch);              \
+		row_fast(rd, ha, job, order, fmt, sub, pitch);                 \
 	}
-#define ROW_FAST4(packed, sub, pitch)                                          \
-	ROW_FAST(0, packed, sub, pitch)                                        \
-	ROW_FAST(1, packed, sub, pitch)                                        \
-	ROW_FAST(2, packed, sub, pitch)                                        \
-	ROW_FAST(3, packed, sub, pitch)
-#define ROW_FAST_FNS(packed, sub, pitch)                                       \
+#define ROW_FAST4(fmt, sub, pitch)                                             \
+	ROW_FAST(0, fmt, sub, pitch)                                           \
+	ROW_FAST(1, fmt, sub, pitch)                                           \
+	ROW_FAST(2, fmt, sub, pitch)                                           \
+	ROW_FAST(3, fmt, sub, pitch)
+#define ROW_FAST_FNS(fmt, sub, pitch)                                          \
 	{                                                                      \
-		row_fast_0_##packed##sub##_##pitch,                            \
-			row_fast_1_##packed##sub##_##pitch,                    \
-			row_fast_2_##packed##sub##_##pitch,                    \
-			row_fast_3_##packed##sub##_##pitch                     \
+		row_fast_0_##fmt##sub##_##pitch,                               \
+			row_fast_1_##fmt##sub##_##pitch,                       \
+			row_fast_2_##fmt##sub##_##pitch,                       \
+			row_fast_3_##fmt##sub##_##pitch                        \
 	}
+/* (fmt as a number, for the names: 0 FMT_U16, 1 FMT_P10, 2 FMT_P12,
+ * 3 FMT_U8) */
 ROW_FAST4(0, 0, 1040)
 ROW_FAST4(1, 0, 1040)
 ROW_FAST4(0, 0, 4112)
 ROW_FAST4(0, 1, 1040)
 ROW_FAST4(0, 1, 4112)
+ROW_FAST4(2, 0, 4112)
+ROW_FAST4(3, 0, 1040)
 
 typedef void row_fast_fn(const struct o3a_reader *rd,
 			 const struct o3a_hist_acc *ha,
 			 const struct o3a_row_job *job);
 
-/* The instance for this frame: Bayer order, packing, subsampling and
+/* The instance for this frame: Bayer order, format, subsampling and
  * histogram pitch (O3A_ROW_PITCH_10 up to 10 bits, O3A_ROW_PITCH_12
- * above). */
+ * above); o3a_row_fast_ok() has checked that one exists. */
 AVX2 void o3a_row_fast_avx2(const struct o3a_reader *rd,
 			    const struct o3a_hist_acc *ha,
 			    const struct o3a_row_job *job)
 {
-	static row_fast_fn *const fn[5][4] = {
+	static row_fast_fn *const fn[7][4] = {
 		ROW_FAST_FNS(0, 0, 1040), ROW_FAST_FNS(1, 0, 1040),
 		ROW_FAST_FNS(0, 0, 4112), ROW_FAST_FNS(0, 1, 1040),
-		ROW_FAST_FNS(0, 1, 4112),
+		ROW_FAST_FNS(0, 1, 4112), ROW_FAST_FNS(2, 0, 4112),
+		ROW_FAST_FNS(3, 0, 1040),
 	};
 	bool p10 = ha->pitch == O3A_ROW_PITCH_10;
 	unsigned kind;
 
 	if (rd->packing == O3A_PACKING_CSI2)
-		kind = 1;
+		kind = rd->bit_depth == 10 ? 1 : 5;
+	else if (rd->bit_depth == 8)
+		kind = 6;
 	else if (job->step > 1)
 		kind = p10 ? 3 : 4;
 	else

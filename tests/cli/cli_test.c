@@ -2,8 +2,8 @@
 /*
  * End-to-end tests of the open3a binary: capture on the virtual camera and
  * its outputs (JPEG, DNG, raw + sidecar, metadata, recording), replay,
- * flags reaching the algorithms, usage errors, and `open3a process` on the
- * real raw capture in ../shared/data.
+ * flags reaching the algorithms, usage errors, `open3a bench --json`, and
+ * `open3a process` on the real raw capture in ../shared/data.
  *
  * argv: cli_test OPEN3A_BINARY SHARED_DATA_DIR TUNING_DIR
  */
@@ -458,6 +458,61 @@ static void test_usage_errors(void **state)
 }
 
 /*
+ * `open3a bench --json`: one object with the machine and every figure the
+ * issue asks for, each a positive number; the Gpx/s figures agree with
+ * their times on the 4056x3040 frame, and the default subsampling reads
+ * fewer quads, so it is faster than every quad.
+ */
+static void test_bench_json(void **state)
+{
+	static const char *const figures[] = {
+		"read_gbps",
+		"stats_full_ms",
+		"stats_full_gpix_s",
+		"stats_sub_ms",
+		"stats_packed_ms",
+		"stats_packed_gpix_s",
+		"stats_packed12_ms",
+		"stats_8bit_ms",
+		"process_us_per_frame",
+		"isp_mpix_s",
+		"jpeg_mpix_s",
+		"isp_jpeg_mpix_s",
+		"stats_full_ms_2threads",
+	};
+	const double mpix = 4056.0 * 3040.0 / 1e6;
+	char path[128];
+	json_error_t e;
+	json_t *o;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/bench.json", dir);
+	assert_int_equal(sh("%s bench --json --repeat 3 >%s", open3a, path), 0);
+	o = json_load_file(path, 0, &e);
+	if (!o)
+		fail_msg("bench --json: %s (line %d)", e.text, e.line);
+	for (i = 0; i < sizeof(figures) / sizeof(figures[0]); i++) {
+		json_t *v = json_object_get(o, figures[i]);
+
+		if (!json_is_number(v) || !(json_number_value(v) > 0))
+			fail_msg("bench --json: %s missing or not positive",
+				 figures[i]);
+	}
+	assert_true(strlen(json_string_value(json_object_get(o, "cpu"))) > 0);
+	assert_non_null(json_string_value(json_object_get(o, "compiler")));
+	assert_non_null(json_string_value(json_object_get(o, "simd")));
+	assert_true(fabs(num(o, "stats_full_gpix_s") * num(o, "stats_full_ms") /
+				 mpix -
+			 1) < 0.01);
+	assert_true(fabs(num(o, "stats_packed_gpix_s") *
+				 num(o, "stats_packed_ms") / mpix -
+			 1) < 0.01);
+	assert_true(num(o, "stats_sub_ms") < num(o, "stats_full_ms"));
+	json_decref(o);
+}
+
+/*
  * The real raw capture (openISP test chart, 1920x1080 RGGB 10-bit; its
  * black level is undocumented and the darkest areas reach 0, so 0 is
  * used). The grey patches must come out neutral: in each, the mean R and
@@ -539,6 +594,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_flags_reach_algorithms),
 		cmocka_unit_test(test_sigint),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_bench_json),
 		cmocka_unit_test(test_process_real_capture),
 	};
 

@@ -262,7 +262,8 @@ static void test_wide_frames(void **state)
 static void test_block_edges(void **state)
 {
 	static const char *const fmts[] = {"SRGGB10", "SGRBG10P", "SBGGR12",
-					   "SGBRG10", "SBGGR10P"};
+					   "SGBRG10", "SBGGR10P", "SGRBG12P",
+					   "SRGGB8",  "SBGGR12P"};
 	struct case_desc cd;
 	uint32_t w;
 	size_t f;
