@@ -104,12 +104,12 @@ test)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 \
-		--no-suite vm --no-suite valgrind
+		--no-suite vm --no-suite valgrind --no-suite arm64
 	# The same tree with clang: its warnings differ from gcc's.
 	CC=clang CXX=clang++ build build-clang
 	meson test -C build-clang --print-errorlogs --num-processes 2 \
 		--no-suite vm --no-suite valgrind --no-suite quality \
-		--no-suite soak
+		--no-suite soak --no-suite arm64
 	# libFuzzer targets (clang, ASan+UBSan), each 60 s from its corpus
 	tests/fuzz/run --build-dir build-fuzz --seconds 60
 	;;

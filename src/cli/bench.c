@@ -341,7 +341,8 @@ static void cpu_model(char *buf, size_t size)
 }
 
 /* The statistics kernels the library will pick (it dispatches the same
- * way: AVX2 when the CPU has it, unless OPEN3A_STATS_NO_SIMD is set). */
+ * way: AVX2 when the CPU has it, NEON on arm64, unless
+ * OPEN3A_STATS_NO_SIMD is set). */
 static const char *simd_name(void)
 {
 	if (getenv("OPEN3A_STATS_NO_SIMD"))
@@ -350,6 +351,8 @@ static const char *simd_name(void)
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx2"))
 		return "avx2";
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+	return "neon"; /* always there on AArch64 */
 #endif
 	return "portable";
 }
