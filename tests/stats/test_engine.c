@@ -19,6 +19,7 @@
 #include <open3a/open3a.h>
 #include <open3a/stats.h>
 
+#include "cases.h"
 #include "reference.h"
 
 static const char *const all_formats[] = {
@@ -31,22 +32,6 @@ static const char *const all_formats[] = {
 	"BGR24",    "XBGR32",	"RGBX32",   "BGRX32",	"XRGB32",
 };
 #define N_ALL (sizeof(all_formats) / sizeof(all_formats[0]))
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(void)
-{
-	/* xorshift64*: reproducible across machines. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
-}
-
-static uint32_t rnd_in(uint32_t lo, uint32_t hi)
-{
-	return lo + rnd() % (hi - lo + 1);
-}
 
 static void assert_same_stats(const struct o3a_stats *a,
 			      const struct o3a_stats *b, const char *what)
@@ -87,13 +72,6 @@ static void assert_same_stats(const struct o3a_stats *a,
 	}
 }
 
-struct case_desc {
-	const char *fmt;
-	uint32_t width, height, pad;
-	struct o3a_stats_config cfg;
-	bool flat; /* large flat patches instead of noise */
-};
-
 static void run_case(const struct case_desc *cd, bool simd)
 {
 	const struct o3a_format_info *fi = o3a_format_from_name(cd->fmt);
@@ -104,36 +82,16 @@ static void run_case(const struct case_desc *cd, bool simd)
 	uint8_t *data;
 	o3a_error err;
 	size_t size;
-	uint32_t i, x, y;
 	char what[200];
 
 	assert_non_null(fi);
 	assert_non_null(got);
 	assert_non_null(want);
-	f.fourcc = fi->fourcc;
-	f.width = cd->width;
-	f.height = cd->height;
-	f.stride = o3a_format_min_stride(fi->fourcc, cd->width) + cd->pad;
-	size = (size_t)f.stride * f.height;
-	if (fi->fourcc == O3A_FOURCC('N', 'V', '1', '2'))
-		size += (size_t)f.stride * ((f.height + 1) / 2);
+	size = case_frame_size(cd, &f);
 	/* Exactly the bytes needed: ASan catches any read past them. */
 	data = malloc(size);
 	assert_non_null(data);
-	for (i = 0; i < size; i++)
-		data[i] = (uint8_t)rnd();
-	if (cd->flat && fi->packing != 2) {
-		uint32_t max = (1u << fi->bit_depth) - 1;
-
-		for (y = 0; y < f.height; y++)
-			for (x = 0; x < f.width; x++)
-				ref_put_sample(data, fi->fourcc, f.stride, x, y,
-					       ((x / 37 + y / 23) * 977 +
-						(x & 1) * 13 + (y & 1) * 7) %
-						       (max + 1));
-	}
-	f.data = data;
-	f.size = size;
+	case_fill(cd, &f, data, size);
 
 	if (simd)
 		unsetenv("OPEN3A_STATS_NO_SIMD");
@@ -164,39 +122,6 @@ static void run_case(const struct case_desc *cd, bool simd)
 	free(want);
 }
 
-static void random_case(struct case_desc *cd, const char *fmt, bool subsample)
-{
-	const struct o3a_format_info *fi = o3a_format_from_name(fmt);
-	uint32_t max = (1u << fi->bit_depth) - 1;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->fmt = fmt;
-	cd->width = rnd_in(2, 700);
-	cd->height = rnd_in(2, 40);
-	/* YUV (YUYV, UYVY, NV12): whole macropixels; RGB takes any width. */
-	if (fi->packing == 2 && strchr("YUN", fi->name[0]) && (cd->width & 1))
-		cd->width++;
-	cd->pad = rnd() % 3 ? rnd_in(0, 70) : 0;
-	o3a_stats_config_init(&cd->cfg);
-	cd->cfg.cols = rnd_in(1, 64);
-	cd->cfg.rows = rnd_in(1, 64);
-	cd->cfg.hist_bins = 16u << rnd_in(0, 6);
-	if (rnd() % 2) {
-		cd->cfg.window.x = rnd_in(0, cd->width - 2);
-		cd->cfg.window.y = rnd_in(0, cd->height - 2);
-		cd->cfg.window.width =
-			rnd_in(2, cd->width - (cd->cfg.window.x & ~1u));
-		cd->cfg.window.height =
-			rnd_in(2, cd->height - (cd->cfg.window.y & ~1u));
-	}
-	if (rnd() % 4)
-		cd->cfg.black_level = rnd_in(0, max / 8);
-	if (rnd() % 2)
-		cd->cfg.white_level = rnd_in(cd->cfg.black_level + 1, max);
-	cd->cfg.subsample = subsample ? rnd_in(2, 6) : 1;
-	cd->flat = rnd() % 3 == 0;
-}
-
 /* Every format, many random geometries, both code paths. */
 static void test_random_frames(void **state)
 {
@@ -206,7 +131,7 @@ static void test_random_frames(void **state)
 
 	for (f = 0; f < N_ALL; f++) {
 		for (i = 0; i < 12; i++) {
-			random_case(&cd, all_formats[f], false);
+			case_random(&cd, all_formats[f], false);
 			run_case(&cd, true);
 			run_case(&cd, false);
 		}
@@ -221,7 +146,7 @@ static void test_random_subsampled(void **state)
 
 	for (f = 0; f < N_ALL; f++) {
 		for (i = 0; i < 4; i++) {
-			random_case(&cd, all_formats[f], true);
+			case_random(&cd, all_formats[f], true);
 			run_case(&cd, true);
 			run_case(&cd, false);
 		}
@@ -540,7 +465,7 @@ static void test_threads_random(void **state)
 
 	for (f = 0; f < N_ALL; f++) {
 		for (i = 0; i < 6; i++) {
-			random_case(&cd, all_formats[f], i % 3 == 2);
+			case_random(&cd, all_formats[f], i % 3 == 2);
 			for (t = 1; t <= 4; t++) {
 				cd.cfg.threads = t;
 				run_case(&cd, true);
@@ -656,7 +581,7 @@ static void test_threads_lifecycle(void **state)
 	assert_non_null(want);
 	assert_true(base >= 1);
 	for (i = 0; i < sizeof(px) / sizeof(px[0]); i++)
-		px[i] = (uint16_t)(rnd() & 1023);
+		px[i] = (uint16_t)(case_rnd() & 1023);
 	o3a_stats_config_init(&c);
 	for (i = 0; i < 200; i++) {
 		c.threads = i % 17;
@@ -690,14 +615,14 @@ static void test_threads_lifecycle(void **state)
 		size_t size, k;
 
 		f.fourcc = fi->fourcc;
-		f.width = 2 * rnd_in(1, 200);
-		f.height = rnd_in(2, 30);
+		f.width = 2 * case_rnd_in(1, 200);
+		f.height = case_rnd_in(2, 30);
 		f.stride = o3a_format_min_stride(f.fourcc, f.width);
 		size = (size_t)f.stride * f.height * 2;
 		data = malloc(size);
 		assert_non_null(data);
 		for (k = 0; k < size; k++)
-			data[k] = (uint8_t)rnd();
+			data[k] = (uint8_t)case_rnd();
 		f.data = data;
 		f.size = size;
 		assert_int_equal(o3a_stats_compute(e, &f, got, &err), 0);

@@ -38,6 +38,7 @@
 #include "stats/kernels_simd.h"
 #include "stats/stats_internal.h"
 
+#include "../cases.h"
 #include "../reference.h"
 
 #if !O3A_STATS_HAVE_NEON
@@ -65,22 +66,7 @@ void __wrap_o3a_row_fast_neon(const struct o3a_reader *rd,
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 static unsigned failures, cases;
-
-static uint32_t rnd(void)
-{
-	/* xorshift64*: reproducible across machines. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
-}
-
-static uint32_t rnd_in(uint32_t lo, uint32_t hi)
-{
-	return lo + rnd() % (hi - lo + 1);
-}
 
 /* The NEON-covered formats (o3a_row_fast_ok), then a few that are not. */
 static const char *const covered[] = {
@@ -192,13 +178,6 @@ static bool same_stats(const struct o3a_stats *got,
 	return ok;
 }
 
-struct case_desc {
-	const char *fmt;
-	uint32_t width, height, pad;
-	struct o3a_stats_config cfg;
-	bool flat; /* large flat patches instead of noise */
-};
-
 /* One engine run (simd: the default path, else OPEN3A_STATS_NO_SIMD=1)
  * checked against @want; @neon: the NEON kernel must have been called. */
 static void run_engine(const struct case_desc *cd,
@@ -269,8 +248,7 @@ static void run_case(const struct case_desc *cd)
 	struct o3a_raw_frame f;
 	struct guarded g;
 	uint8_t *data;
-	size_t size, i;
-	uint32_t x, y;
+	size_t size;
 	char what[200];
 	bool neon;
 
@@ -279,26 +257,9 @@ static void run_case(const struct case_desc *cd)
 		exit(2);
 	}
 	cases++;
-	f.fourcc = fi->fourcc;
-	f.width = cd->width;
-	f.height = cd->height;
-	f.stride = o3a_format_min_stride(fi->fourcc, cd->width) + cd->pad;
-	size = (size_t)f.stride * f.height;
+	size = case_frame_size(cd, &f);
 	data = guarded_alloc(&g, size);
-	for (i = 0; i < size; i++)
-		data[i] = (uint8_t)rnd();
-	if (cd->flat) {
-		uint32_t max = (1u << fi->bit_depth) - 1;
-
-		for (y = 0; y < f.height; y++)
-			for (x = 0; x < f.width; x++)
-				ref_put_sample(data, fi->fourcc, f.stride, x, y,
-					       ((x / 37 + y / 23) * 977 +
-						(x & 1) * 13 + (y & 1) * 7) %
-						       (max + 1));
-	}
-	f.data = data;
-	f.size = size;
+	case_fill(cd, &f, data, size);
 	snprintf(what, sizeof(what),
 		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
 		 "black %u white %u sub %u threads %u",
@@ -318,35 +279,11 @@ static void run_case(const struct case_desc *cd)
 	free(want);
 }
 
+/* The engine tests' random case, on one or two threads. */
 static void random_case(struct case_desc *cd, const char *fmt, bool subsample)
 {
-	const struct o3a_format_info *fi = o3a_format_from_name(fmt);
-	uint32_t max = (1u << fi->bit_depth) - 1;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->fmt = fmt;
-	cd->width = rnd_in(2, 700);
-	cd->height = rnd_in(2, 40);
-	cd->pad = rnd() % 3 ? rnd_in(0, 70) : 0;
-	o3a_stats_config_init(&cd->cfg);
-	cd->cfg.cols = rnd_in(1, 64);
-	cd->cfg.rows = rnd_in(1, 64);
-	cd->cfg.hist_bins = 16u << rnd_in(0, 6);
-	if (rnd() % 2) {
-		cd->cfg.window.x = rnd_in(0, cd->width - 2);
-		cd->cfg.window.y = rnd_in(0, cd->height - 2);
-		cd->cfg.window.width =
-			rnd_in(2, cd->width - (cd->cfg.window.x & ~1u));
-		cd->cfg.window.height =
-			rnd_in(2, cd->height - (cd->cfg.window.y & ~1u));
-	}
-	if (rnd() % 4)
-		cd->cfg.black_level = rnd_in(0, max / 8);
-	if (rnd() % 2)
-		cd->cfg.white_level = rnd_in(cd->cfg.black_level + 1, max);
-	cd->cfg.subsample = subsample ? rnd_in(2, 6) : 1;
-	cd->cfg.threads = rnd_in(1, 2);
-	cd->flat = rnd() % 3 == 0;
+	case_random(cd, fmt, subsample);
+	cd->cfg.threads = case_rnd_in(1, 2);
 }
 
 /* o3a_row_fast_ok() as the engine asks it: NEON-covered formats only. */
