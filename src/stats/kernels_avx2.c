@@ -77,22 +77,39 @@ static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
 				    _mm256_subs_epu16(p[i], c->black));
 }
 
-/* 32 CSI-2 packed 10-bit pixels (40 bytes) -> two vectors of 16. */
-/* 8 pixels per 128-bit lane from the 10 bytes at offset @o (0 or 6) of
+/*
+ * 8 pixels per 128-bit lane of CSI-2 packed @bits-bit samples (10 or 12):
+ * word i takes its high byte through @shuf_hi and the byte holding its
+ * low bits through @shuf_lo. @mul moves pixel i's low bits up to end at
+ * bit 7 of that byte (10 bit: x 2^(6 - 2j) for pixel j of a group; 12
+ * bit: x 16 for the even pixel's low nibble, x 1 for the odd one's), a
+ * shift by 8 - (bits - 8) brings them down to bit 0 and a mask keeps them.
+ */
+static inline AVX2 __m256i unpack_lanes(__m256i in, __m256i shuf_hi,
+					__m256i shuf_lo, __m256i mul,
+					const int bits)
+{
+	const int low = bits - 8; /* low bits per pixel */
+	__m256i hi = _mm256_shuffle_epi8(in, shuf_hi);
+	__m256i lo = _mm256_shuffle_epi8(in, shuf_lo);
+
+	lo = _mm256_and_si256(
+		_mm256_srli_epi16(_mm256_mullo_epi16(lo, mul), 8 - low),
+		_mm256_set1_epi16((short)((1 << low) - 1)));
+	return _mm256_or_si256(_mm256_slli_epi16(hi, low), lo);
+}
+
+/* 10 bit: 8 pixels per lane from the 10 bytes at offset @o (0 or 6) of
  * that lane: word i takes its high byte from byte o + 5*(i/4) + i%4 and
- * its low bits from byte o + 5*(i/4) + 4, shifted by 2*(i%4). */
+ * its low bits from byte o + 5*(i/4) + 4, at bit 2*(i%4). */
 static inline AVX2 __m256i unpack10_lanes(__m256i in, __m256i shuf_hi,
 					  __m256i shuf_lo)
 {
 	/* lo << (6 - 2j), then >> 6: the two bits of pixel j at the bottom */
 	const __m256i mul = _mm256_setr_epi16(64, 16, 4, 1, 64, 16, 4, 1, 64,
 					      16, 4, 1, 64, 16, 4, 1);
-	__m256i hi = _mm256_shuffle_epi8(in, shuf_hi);
-	__m256i lo = _mm256_shuffle_epi8(in, shuf_lo);
 
-	lo = _mm256_and_si256(_mm256_srli_epi16(_mm256_mullo_epi16(lo, mul), 6),
-			      _mm256_set1_epi16(3));
-	return _mm256_or_si256(_mm256_slli_epi16(hi, 2), lo);
+	return unpack_lanes(in, shuf_hi, shuf_lo, mul, 10);
 }
 
 /*
@@ -129,7 +146,7 @@ static inline AVX2 void unpack10(const uint8_t *src, __m256i *a, __m256i *b)
  * 3-byte groups: high bits of the even pixel, of the odd one, then both
  * low nibbles, even in bits 0-3 — V4L2's pixfmt-srggb12p); lanes load
  * 16 bytes at 0, 12, 24 and 32, the last one finding its groups 4 bytes
- * in. Word i: high byte << 4, low nibble = (lo * (i odd ? 1 : 16)) >> 4.
+ * in.
  */
 static inline AVX2 void unpack12(const uint8_t *src, __m256i *a, __m256i *b)
 {
@@ -145,30 +162,16 @@ static inline AVX2 void unpack12(const uint8_t *src, __m256i *a, __m256i *b)
 	const __m256i lo1 = _mm256_setr_epi8(
 		2, -1, 2, -1, 5, -1, 5, -1, 8, -1, 8, -1, 11, -1, 11, -1, 6, -1,
 		6, -1, 9, -1, 9, -1, 12, -1, 12, -1, 15, -1, 15, -1);
+	/* even pixels' nibble is the low one: << 4, then >> 4 */
 	const __m256i mul = _mm256_setr_epi16(16, 1, 16, 1, 16, 1, 16, 1, 16, 1,
 					      16, 1, 16, 1, 16, 1);
-	const __m256i nib = _mm256_set1_epi16(15);
-	__m256i x = _mm256_loadu2_m128i((const __m128i *)(src + 12),
-					(const __m128i *)src);
-	__m256i y = _mm256_loadu2_m128i((const __m128i *)(src + 32),
-					(const __m128i *)(src + 24));
 
-	*a = _mm256_or_si256(
-		_mm256_slli_epi16(_mm256_shuffle_epi8(x, hi0), 4),
-		_mm256_and_si256(
-			_mm256_srli_epi16(
-				_mm256_mullo_epi16(_mm256_shuffle_epi8(x, lo0),
-						   mul),
-				4),
-			nib));
-	*b = _mm256_or_si256(
-		_mm256_slli_epi16(_mm256_shuffle_epi8(y, hi1), 4),
-		_mm256_and_si256(
-			_mm256_srli_epi16(
-				_mm256_mullo_epi16(_mm256_shuffle_epi8(y, lo1),
-						   mul),
-				4),
-			nib));
+	*a = unpack_lanes(_mm256_loadu2_m128i((const __m128i *)(src + 12),
+					      (const __m128i *)src),
+			  hi0, lo0, mul, 12);
+	*b = unpack_lanes(_mm256_loadu2_m128i((const __m128i *)(src + 32),
+					      (const __m128i *)(src + 24)),
+			  hi1, lo1, mul, 12);
 }
 
 AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
