@@ -354,15 +354,16 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		     uint32_t step)
 {
-	bool fused = false, more = false; /* more: 8 bit, packed 12 (AVX2) */
+	bool fused = false;
 
 #if O3A_STATS_HAVE_AVX2
 	fused = rd->use_avx2;
-	more = true;
 #elif O3A_STATS_HAVE_NEON
 	fused = rd->use_neon;
 #endif
-	/* 8 and 10..12-bit samples: y and Gr + Gb fit 16-bit lanes,
+	/* The same rule for AVX2 and NEON: Bayer 10..12-bit unpacked (every
+	 * quad or subsampled), 8-bit and CSI-2 packed 10/12-bit (every quad).
+	 * 8 and 10..12-bit samples: y and Gr + Gb fit 16-bit lanes,
 	 * histograms are indexed by the value itself. */
 	if (!fused || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
 		return false;
@@ -370,13 +371,11 @@ bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 	    (rd->bit_depth <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12))
 		return false;
 	if (rd->packing == O3A_PACKING_UNPACKED && rd->bit_depth == 8)
-		return more && step == 1;
+		return step == 1;
 	if (rd->packing == O3A_PACKING_UNPACKED)
 		return rd->bit_depth >= 10 && rd->bit_depth <= 12;
-	/* Packed 10 and 12 bit: every quad only. */
 	return rd->packing == O3A_PACKING_CSI2 &&
-	       (rd->bit_depth == 10 || (more && rd->bit_depth == 12)) &&
-	       step == 1;
+	       (rd->bit_depth == 10 || rd->bit_depth == 12) && step == 1;
 }
 
 void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,

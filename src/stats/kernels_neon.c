@@ -8,7 +8,10 @@
  *  - read: two lines of 16 pixels, split into even and odd columns
  *    (unpacked: two plain 16-byte loads and uzp1/uzp2; CSI-2 packed 10 bit:
  *    the 20 bytes as two overlapping 16-byte loads, tbl2 picks each pixel's
- *    high byte and the byte of its low bits, a shift per lane; subsampled:
+ *    high byte and the byte of its low bits, a shift per lane; CSI-2
+ *    packed 12 bit: the 24 bytes by one ld3, which splits them into the
+ *    even pixels' high bytes, the odd ones' and the low nibbles; 8 bit:
+ *    one ld2 of 16 bytes into even and odd columns, widened; subsampled:
  *    one 32-bit load per quad and line, step quads apart, as NEON has no
  *    gather), masked to the bit depth, saturation by max/cmhs, black level
  *    by uqsub (exactly max(v - black, 0));
@@ -40,7 +43,14 @@
 #define BLK 8
 
 /* How a row is read (a constant in each instance). */
-enum { K_UNPACKED = 0, K_PACKED10 = 1, K_SUB = 2 };
+enum {
+	K_UNPACKED = 0, /* 10..12-bit samples in 16 bits, every quad */
+	K_PACKED10 = 1, /* CSI-2 packed 10 bit: 4 pixels in 5 bytes */
+	K_SUB = 2,	/* 10..12-bit samples in 16 bits, subsampled */
+	K_U8 = 3,	/* 8-bit samples, every quad */
+	K_PACKED12 = 4, /* CSI-2 packed 12 bit: 2 pixels in 3 bytes */
+	K_COUNT
+};
 
 /* The frame's constants, in registers for the whole row. */
 struct row_consts {
@@ -72,6 +82,10 @@ static INLINE bool block_readable(const struct row_consts *k, const int kind,
 {
 	if (kind == K_PACKED10)
 		return !(a & 1) && a * 5 / 2 + 20 <= k->row_bytes;
+	if (kind == K_PACKED12) /* a quad is one 3-byte group per line */
+		return a * 3 + 3 * BLK <= k->row_bytes;
+	if (kind == K_U8)
+		return (a + BLK) * 2 <= k->row_bytes;
 	if (kind == K_SUB)
 		return (a + 7 * k->step + 1) * 4 <= k->row_bytes;
 	return (a + BLK) * 4 <= k->row_bytes;
@@ -152,6 +166,32 @@ static INLINE void load_packed10(const uint8_t *p, uint16x8_t *even,
 				   three));
 }
 
+/*
+ * 16 CSI-2 packed 12-bit pixels: exactly the 24 bytes at @p, 8 groups of
+ * the even pixel's high 8 bits, the odd one's, then both low nibbles (the
+ * even pixel's in bits 0-3; V4L2 pixfmt-srggb12p). ld3 de-interleaves the
+ * groups' bytes into those three vectors.
+ */
+static INLINE void load_packed12(const uint8_t *p, uint16x8_t *even,
+				 uint16x8_t *odd)
+{
+	const uint8x8x3_t t = vld3_u8(p);
+	const uint16x8_t lo = vmovl_u8(t.val[2]);
+
+	*even = vorrq_u16(vshll_n_u8(t.val[0], 4),
+			  vandq_u16(lo, vdupq_n_u16(15)));
+	*odd = vorrq_u16(vshll_n_u8(t.val[1], 4), vshrq_n_u16(lo, 4));
+}
+
+/* 16 8-bit pixels (16 bytes at @p): ld2 splits even and odd columns. */
+static INLINE void load_u8(const uint8_t *p, uint16x8_t *even, uint16x8_t *odd)
+{
+	const uint8x8x2_t t = vld2_u8(p);
+
+	*even = vmovl_u8(t.val[0]);
+	*odd = vmovl_u8(t.val[1]);
+}
+
 static INLINE void block_load(const struct row_consts *k, const unsigned order,
 			      const int kind, const uint8_t *row0,
 			      const uint8_t *row1, size_t a,
@@ -159,9 +199,16 @@ static INLINE void block_load(const struct row_consts *k, const unsigned order,
 {
 	uint16x8_t p0, p1, p2, p3, m;
 
+	/* packed and 8-bit samples need no mask */
 	if (kind == K_PACKED10) {
 		load_packed10(row0 + a * 5 / 2, &p0, &p1);
 		load_packed10(row1 + a * 5 / 2, &p2, &p3);
+	} else if (kind == K_PACKED12) {
+		load_packed12(row0 + a * 3, &p0, &p1);
+		load_packed12(row1 + a * 3, &p2, &p3);
+	} else if (kind == K_U8) {
+		load_u8(row0 + a * 2, &p0, &p1);
+		load_u8(row1 + a * 2, &p2, &p3);
 	} else {
 		if (kind == K_SUB) {
 			load_sub(row0 + a * 4, k->step, &p0, &p1);
@@ -453,6 +500,8 @@ static INLINE void row_fast(const struct o3a_reader *rd,
 ROW_FAST4(0)
 ROW_FAST4(1)
 ROW_FAST4(2)
+ROW_FAST4(3)
+ROW_FAST4(4)
 
 typedef void row_fast_fn(const struct o3a_reader *rd,
 			 const struct o3a_hist_acc *ha,
@@ -464,15 +513,16 @@ void o3a_row_fast_neon(const struct o3a_reader *rd,
 		       const struct o3a_hist_acc *ha,
 		       const struct o3a_row_job *job)
 {
-	static row_fast_fn *const fn[3][4] = {
-		ROW_FAST_FNS(0),
-		ROW_FAST_FNS(1),
-		ROW_FAST_FNS(2),
+	static row_fast_fn *const fn[K_COUNT][4] = {
+		ROW_FAST_FNS(0), ROW_FAST_FNS(1), ROW_FAST_FNS(2),
+		ROW_FAST_FNS(3), ROW_FAST_FNS(4),
 	};
 	int kind;
 
 	if (rd->packing == O3A_PACKING_CSI2)
-		kind = K_PACKED10;
+		kind = rd->bit_depth == 12 ? K_PACKED12 : K_PACKED10;
+	else if (rd->bit_depth == 8)
+		kind = K_U8;
 	else if (job->step > 1)
 		kind = K_SUB;
 	else

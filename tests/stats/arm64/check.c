@@ -6,8 +6,9 @@
  * statistics sources only (no cmocka, no jansson for arm64).
  *
  * Random frames (sizes incl. odd, windows, padded strides, grids
- * 1x1..64x64, black/white levels, every Bayer order of SRGGB10, SRGGB12
- * and SRGGB10P, subsampling 1 and 2..6, threads 1 and 2), the right-edge
+ * 1x1..64x64, black/white levels, every Bayer order of SRGGB10, SRGGB12,
+ * SRGGB10P, SRGGB8 and SRGGB12P, subsampling 1 and 2..6, threads 1 and
+ * 2), the right-edge
  * cases (lines that end right after the window, windows on odd quads,
  * zones narrower than a block) and wide frames: every zone, focus figure
  * and histogram bin is compared with the reference, with the engine's
@@ -15,8 +16,9 @@
  *
  * That NEON ran: the link wraps o3a_row_fast_neon (-Wl,--wrap) to count
  * its calls. Every frame of a covered format must call it (one call per
- * read row), with OPEN3A_STATS_NO_SIMD=1 never; o3a_row_fast_ok() must
- * accept the covered formats and refuse the others. Each frame ends at a
+ * read row), with OPEN3A_STATS_NO_SIMD=1 never, and subsampled 8-bit and
+ * packed frames never (they take the portable path); o3a_row_fast_ok()
+ * must accept the covered formats and refuse the others. Each frame ends at a
  * page boundary followed by an inaccessible page, so a read past the
  * frame's last byte faults.
  *
@@ -70,23 +72,28 @@ static unsigned failures, cases;
 
 /* The NEON-covered formats (o3a_row_fast_ok), then a few that are not. */
 static const char *const covered[] = {
-	"SRGGB10", "SGRBG10", "SGBRG10",  "SBGGR10",  "SRGGB12",  "SGRBG12",
-	"SGBRG12", "SBGGR12", "SRGGB10P", "SGRBG10P", "SGBRG10P", "SBGGR10P",
+	"SRGGB10",  "SGRBG10",	"SGBRG10",  "SBGGR10",	"SRGGB12",
+	"SGRBG12",  "SGBRG12",	"SBGGR12",  "SRGGB10P", "SGRBG10P",
+	"SGBRG10P", "SBGGR10P", "SRGGB8",   "SGRBG8",	"SGBRG8",
+	"SBGGR8",   "SRGGB12P", "SGRBG12P", "SGBRG12P", "SBGGR12P",
 };
 #define N_COVERED (sizeof(covered) / sizeof(covered[0]))
-static const char *const others[] = {"SRGGB8", "SBGGR12P", "SGRBG14", "SRGGB16",
+static const char *const others[] = {"GREY", "Y12", "SGRBG14", "SRGGB16",
 				     "Y10"};
 #define N_OTHERS (sizeof(others) / sizeof(others[0]))
 
-/* Whether the fused kernel should take this frame. */
+/* Whether the fused kernel should take this frame: Bayer 10/12-bit
+ * unpacked always, 8-bit and packed 10/12-bit at every quad only. */
 static bool expect_neon(const struct o3a_format_info *fi, uint32_t subsample)
 {
 	if (fi->bayer_order == O3A_BAYER_MONO)
 		return false;
+	if (fi->packing == O3A_PACKING_UNPACKED && fi->bit_depth == 8)
+		return subsample == 1;
 	if (fi->packing == O3A_PACKING_UNPACKED)
 		return fi->bit_depth >= 10 && fi->bit_depth <= 12;
-	return fi->packing == O3A_PACKING_CSI2 && fi->bit_depth == 10 &&
-	       subsample == 1;
+	return fi->packing == O3A_PACKING_CSI2 &&
+	       (fi->bit_depth == 10 || fi->bit_depth == 12) && subsample == 1;
 }
 
 /* A frame's bytes ending at a page boundary, the next page inaccessible. */
@@ -385,14 +392,17 @@ static void edge_cases(void)
  */
 static void line_end_cases(void)
 {
-	static const char *const fmts[] = {"SRGGB10", "SGBRG12", "SBGGR10P"};
+	/* then the formats read at every quad only (byte-sized or packed
+	 * lines: an odd pad sometimes) */
+	static const char *const fmts[] = {"SRGGB10", "SGBRG12",  "SBGGR10P",
+					   "SGRBG8",  "SRGGB12P", "SBGGR12P"};
 	struct case_desc cd;
 	uint32_t w, step, pad;
 	size_t f;
 
-	for (f = 0; f < 3; f++) {
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
 		for (step = 1; step <= 6; step++) {
-			if (step > 1 && f == 2)
+			if (step > 1 && f >= 2)
 				continue;
 			for (w = 2; w <= 32 * step + 4; w++) {
 				for (pad = 0; pad <= 2; pad += 2) {
@@ -400,7 +410,7 @@ static void line_end_cases(void)
 					cd.fmt = fmts[f];
 					cd.width = w;
 					cd.height = 2;
-					cd.pad = pad + (f == 2 && w % 3 == 0);
+					cd.pad = pad + (f >= 2 && w % 3 == 0);
 					o3a_stats_config_init(&cd.cfg);
 					cd.cfg.cols = 1 + w % 5;
 					cd.cfg.rows = 1;
