@@ -214,13 +214,24 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 		const struct o3a_rgb_layout *rgb =
 			o3a_rgb_layout_of(rd->fourcc);
 
-		if (rgb)
+		if (rgb) {
 			read_rgb(rd, rgb, row0, row1, q, n, step, out);
-		else
-			read_yuv(rd, row0, row1, chroma, q, n, step, out);
+			return;
+		}
+#if O3A_STATS_HAVE_AVX2
+		if (rd->use_avx2 && step == 1 &&
+		    o3a_read_yuv_avx2(rd, row0, row1, chroma, q, n, out))
+			return;
+#endif
+		read_yuv(rd, row0, row1, chroma, q, n, step, out);
 		return;
 	}
 	if (rd->bayer_order == O3A_BAYER_MONO) {
+#if O3A_STATS_HAVE_AVX2
+		if (rd->use_avx2 && step == 1 &&
+		    o3a_read_mono_avx2(rd, row0, row1, q, n, out))
+			return;
+#endif
 		read_mono(rd, row0, row1, q, n, step, out);
 		return;
 	}

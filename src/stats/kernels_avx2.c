@@ -280,6 +280,272 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 	return true;
 }
 
+/* Both 16-bit halves of every 32-bit lane: @lo in the even word, @hi in
+ * the odd one (the weights of one _mm256_madd_epi16). */
+static inline AVX2 __m256i pair16(int lo, int hi)
+{
+	return _mm256_set1_epi32(
+		(int)((uint32_t)(uint16_t)lo | ((uint32_t)(uint16_t)hi << 16)));
+}
+
+/*
+ * YUV to R, G, B as o3a_yuv_quad_to_rgb() (kernels.c), one quad per
+ * 32-bit lane. The formula is linear in the sums, so its offsets (-64 on
+ * Y4, -512 on Cb4 and Cr4, +512 for the rounding) fold into one constant
+ * per channel and the products come from _mm256_madd_epi16 on pairs of
+ * 16-bit sums; the shift by 10 is arithmetic, so a negative numerator
+ * gives a negative value that the clamp to 0..255 turns into 0, as the
+ * portable code does.
+ */
+#define YUV_K_R (512 - 298 * 64 - 409 * 512)
+#define YUV_K_G (512 - 298 * 64 + 100 * 512 + 208 * 512)
+#define YUV_K_B (512 - 298 * 64 - 516 * 512)
+
+/* Two vectors of 8 quads' 32-bit numerators (quads 0-3 | 4-7 and 8-11 |
+ * 12-15 when @cross, else 0-3 | 8-11 and 4-7 | 12-15) -> 16 values in
+ * 16-bit lanes, in quad order, >> 10 and clamped to 0..255. */
+static inline AVX2 __m256i yuv_pack(__m256i a, __m256i b, bool cross)
+{
+	__m256i v = _mm256_packs_epi32(_mm256_srai_epi32(a, 10),
+				       _mm256_srai_epi32(b, 10));
+
+	if (cross)
+		v = _mm256_permute4x64_epi64(v, 0xd8);
+	return _mm256_min_epi16(_mm256_max_epi16(v, _mm256_setzero_si256()),
+				_mm256_set1_epi16(255));
+}
+
+/*
+ * YUYV / UYVY: 8 macropixels of each line (one 32-byte load each) are 8
+ * quads. As 16-bit words a macropixel is (Y0, U), (Y1, V) in the low and
+ * high bytes (YUYV) or the other way round (UYVY); summing the two lines
+ * gives per quad the words (Y0 + Y0', Y1 + Y1') and (Us, Vs) = (U + U',
+ * V + V'), so that Y4 = their sum, Cb4 = 2 Us, Cr4 = 2 Vs:
+ * R = 298 Y4 + 818 Vs + K_R, G = 298 Y4 - 200 Us - 416 Vs + K_G,
+ * B = 298 Y4 + 1032 Us + K_B.
+ */
+static inline AVX2 void yuv422_half(__m256i a0, __m256i a1, bool uyvy,
+				    __m256i *r, __m256i *g, __m256i *b)
+{
+	const __m256i lo = _mm256_set1_epi16(0xff);
+	__m256i l0 = _mm256_add_epi16(_mm256_and_si256(a0, lo),
+				      _mm256_and_si256(a1, lo));
+	__m256i h0 = _mm256_add_epi16(_mm256_srli_epi16(a0, 8),
+				      _mm256_srli_epi16(a1, 8));
+	__m256i y = uyvy ? h0 : l0, c = uyvy ? l0 : h0;
+	__m256i t = _mm256_madd_epi16(y, _mm256_set1_epi16(298));
+
+	*r = _mm256_add_epi32(
+		_mm256_add_epi32(t, _mm256_madd_epi16(c, pair16(0, 818))),
+		_mm256_set1_epi32(YUV_K_R));
+	*g = _mm256_add_epi32(
+		_mm256_add_epi32(t, _mm256_madd_epi16(c, pair16(-200, -416))),
+		_mm256_set1_epi32(YUV_K_G));
+	*b = _mm256_add_epi32(
+		_mm256_add_epi32(t, _mm256_madd_epi16(c, pair16(1032, 0))),
+		_mm256_set1_epi32(YUV_K_B));
+}
+
+/* 16 quads of YUYV / UYVY from the 64 bytes at @m0 and @m1 -> R, G, G, B. */
+static inline AVX2 void yuv422_block(const uint8_t *m0, const uint8_t *m1,
+				     bool uyvy, __m256i p[4])
+{
+	__m256i r0, g0, b0, r1, g1, b1;
+
+	yuv422_half(_mm256_loadu_si256((const __m256i *)m0),
+		    _mm256_loadu_si256((const __m256i *)m1), uyvy, &r0, &g0,
+		    &b0);
+	yuv422_half(_mm256_loadu_si256((const __m256i *)(m0 + 32)),
+		    _mm256_loadu_si256((const __m256i *)(m1 + 32)), uyvy, &r1,
+		    &g1, &b1);
+	p[0] = yuv_pack(r0, r1, true);
+	p[1] = p[2] = yuv_pack(g0, g1, true);
+	p[3] = yuv_pack(b0, b1, true);
+}
+
+/*
+ * NV12: 16 quads from the 32 luma bytes at @y0 and @y1 and the 32 chroma
+ * bytes (Cb, Cr per quad) at @c. Y4 is summed in 16-bit lanes and paired
+ * with Cb and with Cr (unpacklo/hi: quads 0-3 | 8-11 and 4-7 | 12-15,
+ * which packs puts back in order); Cb4 = 4 Cb, Cr4 = 4 Cr:
+ * R = 298 Y4 + 1636 Cr + K_R, G = 298 Y4 - 400 Cb - 832 Cr + K_G,
+ * B = 298 Y4 + 2064 Cb + K_B.
+ */
+static inline AVX2 void nv12_block(const uint8_t *y0, const uint8_t *y1,
+				   const uint8_t *c, __m256i p[4])
+{
+	const __m256i lo = _mm256_set1_epi16(0xff);
+	__m256i a0 = _mm256_loadu_si256((const __m256i *)y0);
+	__m256i a1 = _mm256_loadu_si256((const __m256i *)y1);
+	__m256i cc = _mm256_loadu_si256((const __m256i *)c);
+	__m256i y4 =
+		_mm256_add_epi16(_mm256_add_epi16(_mm256_and_si256(a0, lo),
+						  _mm256_srli_epi16(a0, 8)),
+				 _mm256_add_epi16(_mm256_and_si256(a1, lo),
+						  _mm256_srli_epi16(a1, 8)));
+	__m256i cb = _mm256_and_si256(cc, lo), cr = _mm256_srli_epi16(cc, 8);
+	__m256i yb[2] = {_mm256_unpacklo_epi16(y4, cb),
+			 _mm256_unpackhi_epi16(y4, cb)};
+	__m256i yr[2] = {_mm256_unpacklo_epi16(y4, cr),
+			 _mm256_unpackhi_epi16(y4, cr)};
+	__m256i r[2], g[2], b[2];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		r[i] = _mm256_add_epi32(
+			_mm256_madd_epi16(yr[i], pair16(298, 1636)),
+			_mm256_set1_epi32(YUV_K_R));
+		g[i] = _mm256_add_epi32(
+			_mm256_add_epi32(
+				_mm256_madd_epi16(yb[i], pair16(298, -400)),
+				_mm256_madd_epi16(yr[i], pair16(0, -832))),
+			_mm256_set1_epi32(YUV_K_G));
+		b[i] = _mm256_add_epi32(
+			_mm256_madd_epi16(yb[i], pair16(298, 2064)),
+			_mm256_set1_epi32(YUV_K_B));
+	}
+	p[0] = yuv_pack(r[0], r[1], false);
+	p[1] = p[2] = yuv_pack(g[0], g[1], false);
+	p[3] = yuv_pack(b[0], b[1], false);
+}
+
+/*
+ * YUYV, UYVY and NV12 at every quad: the values of read_yuv() in
+ * kernels.c, 16 quads per block (YUYV / UYVY: 64 bytes of each line;
+ * NV12: 32 of each luma line and 32 of the chroma line); white and black
+ * levels as for Bayer quads (finish_block, with no bits to mask). The
+ * last block of a run ends at its last quad (never past the line);
+ * returns false for runs of fewer than 16 quads (the caller reads them).
+ */
+AVX2 bool o3a_read_yuv_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+			    const uint8_t *row1, const uint8_t *chroma,
+			    uint32_t q, uint32_t n, struct o3a_quads *out)
+{
+	const bool nv12 = rd->fourcc == O3A_FOURCC('N', 'V', '1', '2');
+	const bool uyvy = rd->fourcc == O3A_FOURCC('U', 'Y', 'V', 'Y');
+	const size_t qb = nv12 ? 2 : 4; /* bytes per quad in a line */
+	struct block_ctx c;
+	uint32_t k;
+
+	if (n < 16 ||
+	    (!nv12 && !uyvy && rd->fourcc != O3A_FOURCC('Y', 'U', 'Y', 'V')))
+		return false;
+	c.mask = _mm256_set1_epi16(-1);
+	c.white = _mm256_set1_epi16((short)rd->white);
+	c.black = _mm256_set1_epi16((short)rd->black);
+	c.sat = out->sat;
+	c.dst[0] = out->r;
+	c.dst[1] = out->g1;
+	c.dst[2] = out->g2;
+	c.dst[3] = out->b;
+	/* Whole blocks while the line has room (past n: not used), then one
+	 * ending at the last quad, over quads already read. */
+	for (k = 0; k < n; k += 16) {
+		size_t off = (size_t)(q + k) * qb;
+		__m256i p[4];
+
+		if (k + 16 > n && (size_t)(q + k + 16) * qb > rd->row_bytes)
+			k = n - 16, off = (size_t)(q + k) * qb;
+		if (nv12)
+			nv12_block(row0 + off, row1 + off, chroma + off, p);
+		else
+			yuv422_block(row0 + off, row1 + off, uyvy, p);
+		finish_block(&c, p, k);
+	}
+	return true;
+}
+
+/*
+ * Monochrome at every quad: the values of read_mono() in kernels.c.
+ * Saturation on the raw samples, black level on each, then the mean of
+ * the four in 16-bit lanes without overflow at 16 bits: with v = 4h + l,
+ * (a + b + c + d) / 4 = (ah + bh + ch + dh) + (al + bl + cl + dl) / 4.
+ */
+static inline AVX2 void mono_block(const struct block_ctx *c, __m256i p[4],
+				   uint32_t k)
+{
+	const __m256i three = _mm256_set1_epi16(3);
+	__m256i m, s, hi = _mm256_setzero_si256(), lo = hi, y;
+	__m128i s8;
+	unsigned i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = _mm256_and_si256(p[i], c->mask);
+	m = _mm256_max_epu16(_mm256_max_epu16(p[0], p[1]),
+			     _mm256_max_epu16(p[2], p[3]));
+	s = _mm256_cmpeq_epi16(_mm256_max_epu16(m, c->white), m);
+	s = _mm256_packs_epi16(s, s);
+	s8 = _mm256_castsi256_si128(_mm256_permute4x64_epi64(s, 0x08));
+	_mm_storeu_si128((__m128i *)(c->sat + k),
+			 _mm_and_si128(s8, _mm_set1_epi8(1)));
+	for (i = 0; i < 4; i++) {
+		__m256i v = _mm256_subs_epu16(p[i], c->black);
+
+		hi = _mm256_add_epi16(hi, _mm256_srli_epi16(v, 2));
+		lo = _mm256_add_epi16(lo, _mm256_and_si256(v, three));
+	}
+	y = _mm256_add_epi16(hi, _mm256_srli_epi16(lo, 2));
+	for (i = 0; i < 4; i++)
+		_mm256_storeu_si256((__m256i *)(c->dst[i] + k), y);
+}
+
+/*
+ * GREY (8-bit: 32 bytes of each line, even and odd columns from the low
+ * and high byte of each word) and Y10 / Y12 / Y16 (16-bit little-endian:
+ * 64 bytes of each line, split_even_odd, masked to the bit depth), 16
+ * quads per block; the last block of a run ends at its last quad.
+ * Returns false for runs of fewer than 16 quads and for packed formats.
+ */
+AVX2 bool o3a_read_mono_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+			     const uint8_t *row1, uint32_t q, uint32_t n,
+			     struct o3a_quads *out)
+{
+	const bool b8 = rd->bit_depth == 8;
+	const size_t qb = b8 ? 2 : 4; /* bytes per quad in a line */
+	struct block_ctx c;
+	uint32_t k;
+
+	if (n < 16 || rd->packing != O3A_PACKING_UNPACKED || rd->bit_depth > 16)
+		return false;
+	c.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
+	c.white = _mm256_set1_epi16((short)rd->white);
+	c.black = _mm256_set1_epi16((short)rd->black);
+	c.sat = out->sat;
+	c.dst[0] = out->r;
+	c.dst[1] = out->g1;
+	c.dst[2] = out->g2;
+	c.dst[3] = out->b;
+	for (k = 0; k < n; k += 16) {
+		size_t off = (size_t)(q + k) * qb;
+		const __m256i *s0, *s1;
+		__m256i p[4];
+
+		if (k + 16 > n && (size_t)(q + k + 16) * qb > rd->row_bytes)
+			k = n - 16, off = (size_t)(q + k) * qb;
+		s0 = (const __m256i *)(row0 + off);
+		s1 = (const __m256i *)(row1 + off);
+		if (b8) {
+			const __m256i lo = _mm256_set1_epi16(0xff);
+			__m256i a0 = _mm256_loadu_si256(s0);
+			__m256i a1 = _mm256_loadu_si256(s1);
+
+			p[0] = _mm256_and_si256(a0, lo);
+			p[1] = _mm256_srli_epi16(a0, 8);
+			p[2] = _mm256_and_si256(a1, lo);
+			p[3] = _mm256_srli_epi16(a1, 8);
+		} else {
+			split_even_odd(_mm256_loadu_si256(s0),
+				       _mm256_loadu_si256(s0 + 1), &p[0],
+				       &p[1]);
+			split_even_odd(_mm256_loadu_si256(s1),
+				       _mm256_loadu_si256(s1 + 1), &p[2],
+				       &p[3]);
+		}
+		mono_block(&c, p, k);
+	}
+	return true;
+}
+
 static inline AVX2 __m256i cvt16(const uint16_t *p)
 {
 	return _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));

@@ -41,6 +41,18 @@ void o3a_yuv_quad_to_rgb(uint32_t y4, uint32_t cb4, uint32_t cr4,
 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 			 const uint8_t *row1, uint32_t q, uint32_t n,
 			 struct o3a_quads *out);
+/** o3a_read_yuv_avx2() - YUYV, UYVY, NV12 at every quad (step 1), the
+ * values of the portable reader; false for runs of fewer than 16 quads
+ * or another format (the caller reads them). */
+bool o3a_read_yuv_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+		       const uint8_t *row1, const uint8_t *chroma, uint32_t q,
+		       uint32_t n, struct o3a_quads *out);
+/** o3a_read_mono_avx2() - GREY, Y10, Y12, Y16 at every quad (step 1), the
+ * values of the portable reader; false for runs of fewer than 16 quads
+ * or a packed format (the caller reads them). */
+bool o3a_read_mono_avx2(const struct o3a_reader *rd, const uint8_t *row0,
+			const uint8_t *row1, uint32_t q, uint32_t n,
+			struct o3a_quads *out);
 void o3a_derive_avx2(struct o3a_quads *qd, uint32_t n);
 void o3a_segment_sums_avx2(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 			   uint32_t avail, struct o3a_run_sums *sums);

@@ -153,11 +153,15 @@ static void test_random_subsampled(void **state)
 	}
 }
 
-/* Wide frames: long runs through the SIMD blocks, 64x64 and 1x1 grids. */
+/* Wide frames: long runs through the SIMD blocks, 64x64 and 1x1 grids;
+ * YUV and monochrome through their AVX2 readers (widths stay even: whole
+ * YUV macropixels). */
 static void test_wide_frames(void **state)
 {
 	static const char *const fmts[] = {"SRGGB10", "SBGGR10P", "SGRBG12",
-					   "SGBRG8",  "SRGGB16",  "SBGGR12P"};
+					   "SGBRG8",  "SRGGB16",  "SBGGR12P",
+					   "YUYV",    "UYVY",	  "NV12",
+					   "GREY",    "Y10",	  "Y16"};
 	struct case_desc cd;
 	size_t f;
 
@@ -182,13 +186,16 @@ static void test_wide_frames(void **state)
  * The fused row kernel's edges: rows of a few blocks and less, lines that
  * end before a whole block (no padding), windows starting on odd quads
  * (packed blocks start a quad early), zones narrower than a block,
- * subsampled rows.
+ * subsampled rows. The same for the AVX2 YUV and monochrome readers
+ * (runs of fewer than 16 quads, a last block ending at the line's end);
+ * w is even, so YUV lines hold whole macropixels.
  */
 static void test_block_edges(void **state)
 {
-	static const char *const fmts[] = {"SRGGB10", "SGRBG10P", "SBGGR12",
-					   "SGBRG10", "SBGGR10P", "SGRBG12P",
-					   "SRGGB8",  "SBGGR12P"};
+	static const char *const fmts[] = {
+		"SRGGB10",  "SGRBG10P", "SBGGR12",  "SGBRG10", "SBGGR10P",
+		"SGRBG12P", "SRGGB8",	"SBGGR12P", "YUYV",    "UYVY",
+		"NV12",	    "GREY",	"Y10",	    "Y16"};
 	struct case_desc cd;
 	uint32_t w;
 	size_t f;
