@@ -410,6 +410,20 @@ static inline AVX2 void nv12_block(const uint8_t *y0, const uint8_t *y1,
 }
 
 /*
+ * The same columns of the next row pair (@pf: the stride), as the fused
+ * kernel does. Integers: the address may be past the frame, and
+ * prefetches never fault.
+ */
+static inline AVX2 void prefetch_next_pair(const uint8_t *row1, size_t off,
+					   ptrdiff_t pf)
+{
+	uintptr_t at = (uintptr_t)row1 + off + (uintptr_t)pf;
+
+	_mm_prefetch((const char *)at, _MM_HINT_T0);
+	_mm_prefetch((const char *)(at + (uintptr_t)pf), _MM_HINT_T0);
+}
+
+/*
  * YUYV, UYVY and NV12 at every quad: the values of read_yuv() in
  * kernels.c, 16 quads per block (YUYV / UYVY: 64 bytes of each line;
  * NV12: 32 of each luma line and 32 of the chroma line); white and black
@@ -446,10 +460,16 @@ AVX2 bool o3a_read_yuv_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 
 		if (k + 16 > n && (size_t)(q + k + 16) * qb > rd->row_bytes)
 			k = n - 16, off = (size_t)(q + k) * qb;
-		if (nv12)
+		prefetch_next_pair(row1, off, row1 - row0);
+		if (nv12) {
+			/* and the next row pair's chroma line */
+			_mm_prefetch((const char *)((uintptr_t)chroma + off +
+						    (uintptr_t)(row1 - row0)),
+				     _MM_HINT_T0);
 			nv12_block(row0 + off, row1 + off, chroma + off, p);
-		else
+		} else {
 			yuv422_block(row0 + off, row1 + off, uyvy, p);
+		}
 		finish_block(&c, p, k);
 	}
 	return true;
@@ -522,6 +542,7 @@ AVX2 bool o3a_read_mono_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 
 		if (k + 16 > n && (size_t)(q + k + 16) * qb > rd->row_bytes)
 			k = n - 16, off = (size_t)(q + k) * qb;
+		prefetch_next_pair(row1, off, row1 - row0);
 		s0 = (const __m256i *)(row0 + off);
 		s1 = (const __m256i *)(row1 + off);
 		if (b8) {
