@@ -222,6 +222,10 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 		if (rd->use_avx2 && step == 1 &&
 		    o3a_read_yuv_avx2(rd, row0, row1, chroma, q, n, out))
 			return;
+#elif O3A_STATS_HAVE_NEON
+		if (rd->use_neon && step == 1 &&
+		    o3a_read_yuv_neon(rd, row0, row1, chroma, q, n, out))
+			return;
 #endif
 		read_yuv(rd, row0, row1, chroma, q, n, step, out);
 		return;
@@ -230,6 +234,10 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 #if O3A_STATS_HAVE_AVX2
 		if (rd->use_avx2 && step == 1 &&
 		    o3a_read_mono_avx2(rd, row0, row1, q, n, out))
+			return;
+#elif O3A_STATS_HAVE_NEON
+		if (rd->use_neon && step == 1 &&
+		    o3a_read_mono_neon(rd, row0, row1, q, n, out))
 			return;
 #endif
 		read_mono(rd, row0, row1, q, n, step, out);

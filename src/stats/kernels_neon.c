@@ -25,6 +25,10 @@
  * Right edge: a block that would read past row_bytes of a line is moved
  * back to end at the last quad (lanes already counted are masked); when
  * even that cannot be loaded, the portable reader fills the lanes.
+ *
+ * Also the previous path's planar readers for YUYV, UYVY, NV12 and
+ * monochrome (o3a_read_yuv_neon, o3a_read_mono_neon: the contracts of the
+ * AVX2 ones, blocks of 8 quads), at the end of this file.
  */
 #include "stats/kernels_simd.h"
 
@@ -529,4 +533,292 @@ void o3a_row_fast_neon(const struct o3a_reader *rd,
 		kind = K_UNPACKED;
 	fn[kind][rd->bayer_order & 3](rd, ha, job);
 }
+/* ---- YUV and monochrome quad readers (the previous path's planar
+ * arrays, struct o3a_quads) ---- */
+
+/* The BT.601 offsets of o3a_yuv_quad_to_rgb() folded into one constant
+ * per channel (the formula is linear in the sums of four). */
+#define YUV_K_R (512 - 298 * 64 - 409 * 512)
+#define YUV_K_G (512 - 298 * 64 + 100 * 512 + 208 * 512)
+#define YUV_K_B (512 - 298 * 64 - 516 * 512)
+
+/* The frame's constants for the planar readers. */
+struct plane_consts {
+	uint16x8_t mask, white, black;
+	uint8x16_t black8; /* 8-bit samples: min(black, 255) (the engine
+			    * keeps black < white <= 255 there) */
+	struct o3a_quads *out;
+};
+
+/* One block of 8 quads' values (R, G, B; Y for mono: r = g = b) to the
+ * planar arrays at quad @k: saturated when any of @m's lanes (the
+ * largest raw value of the quad) is >= white; black level by uqsub. */
+static INLINE void plane_store(const struct plane_consts *c, uint32_t k,
+			       uint16x8_t m, uint16x8_t r, uint16x8_t g,
+			       uint16x8_t b)
+{
+	struct o3a_quads *o = c->out;
+
+	vst1_u8(o->sat + k,
+		vand_u8(vmovn_u16(vcgeq_u16(m, c->white)), vdup_n_u8(1)));
+	g = vqsubq_u16(g, c->black);
+	vst1q_u16(o->r + k, vqsubq_u16(r, c->black));
+	vst1q_u16(o->g1 + k, g);
+	vst1q_u16(o->g2 + k, g);
+	vst1q_u16(o->b + k, vqsubq_u16(b, c->black));
+}
+
+/* 8 numerators (32-bit, lanes 0-3 and 4-7) -> >> 10, clamped to 0..255:
+ * uqshrn's unsigned saturation is the clamp at 0 (and at 65535), the
+ * min the one at 255. */
+static INLINE uint16x8_t yuv_narrow(int32x4_t lo, int32x4_t hi)
+{
+	return vminq_u16(vqshrun_high_n_s32(vqshrun_n_s32(lo, 10), hi, 10),
+			 vdupq_n_u16(255));
+}
+
+/*
+ * R, G, B of 8 quads from Y4 and the chroma terms @u, @v (16-bit lanes,
+ * non-negative, small), as R = 298 Y4 + ar v + K_R, G = 298 Y4 + bu u +
+ * bv v + K_G, B = 298 Y4 + cu u + K_B (the multipliers: constants after
+ * inlining).
+ */
+static INLINE void yuv_rgb(int16x8_t y4, int16x8_t u, int16x8_t v,
+			   const int16_t ar, const int16_t bu, const int16_t bv,
+			   const int16_t cu, uint16x8_t *r, uint16x8_t *g,
+			   uint16x8_t *b)
+{
+	const int16x4_t yl = vget_low_s16(y4), ul = vget_low_s16(u),
+			vl = vget_low_s16(v);
+	int32x4_t rl = vmlal_n_s16(vdupq_n_s32(YUV_K_R), yl, 298);
+	int32x4_t rh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_R), y4, 298);
+	int32x4_t gl = vmlal_n_s16(vdupq_n_s32(YUV_K_G), yl, 298);
+	int32x4_t gh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_G), y4, 298);
+	int32x4_t bl = vmlal_n_s16(vdupq_n_s32(YUV_K_B), yl, 298);
+	int32x4_t bh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_B), y4, 298);
+
+	rl = vmlal_n_s16(rl, vl, ar);
+	rh = vmlal_high_n_s16(rh, v, ar);
+	gl = vmlal_n_s16(vmlal_n_s16(gl, ul, bu), vl, bv);
+	gh = vmlal_high_n_s16(vmlal_high_n_s16(gh, u, bu), v, bv);
+	bl = vmlal_n_s16(bl, ul, cu);
+	bh = vmlal_high_n_s16(bh, u, cu);
+	*r = yuv_narrow(rl, rh);
+	*g = yuv_narrow(gl, gh);
+	*b = yuv_narrow(bl, bh);
+}
+
+/*
+ * 8 quads of YUYV / UYVY: the 32 bytes at @m0 and @m1, one ld2 each
+ * into the Y bytes (Y0, Y1 of each macropixel) and the chroma bytes (U,
+ * V); Y4 by pairwise widening sums, Us = U + U' and Vs = V + V' by one
+ * widening add of each half and uzp (Cb4 = 2 Us, Cr4 = 2 Vs):
+ * R = 298 Y4 + 818 Vs + K_R, G = 298 Y4 - 200 Us - 416 Vs + K_G,
+ * B = 298 Y4 + 1032 Us + K_B.
+ */
+static INLINE void yuv422_block(const uint8_t *m0, const uint8_t *m1,
+				const bool uyvy, uint16x8_t *r, uint16x8_t *g,
+				uint16x8_t *b)
+{
+	const uint8x16x2_t a0 = vld2q_u8(m0), a1 = vld2q_u8(m1);
+	const uint8x16_t y0 = a0.val[uyvy], y1 = a1.val[uyvy];
+	const uint8x16_t c0 = a0.val[!uyvy], c1 = a1.val[!uyvy];
+	uint16x8_t y4 = vpadalq_u8(vpaddlq_u8(y0), y1);
+	uint16x8_t cl = vaddl_u8(vget_low_u8(c0), vget_low_u8(c1));
+	uint16x8_t ch = vaddl_high_u8(c0, c1);
+	int16x8_t us = vreinterpretq_s16_u16(vuzp1q_u16(cl, ch));
+	int16x8_t vs = vreinterpretq_s16_u16(vuzp2q_u16(cl, ch));
+
+	yuv_rgb(vreinterpretq_s16_u16(y4), us, vs, 818, -200, -416, 1032, r, g,
+		b);
+}
+
+/*
+ * 8 quads of NV12: the 16 luma bytes at @y0 and @y1 (Y4 by pairwise
+ * widening sums) and the 16 chroma bytes at @c (one ld2: Cb and Cr per
+ * quad; Cb4 = 4 Cb, Cr4 = 4 Cr): R = 298 Y4 + 1636 Cr + K_R,
+ * G = 298 Y4 - 400 Cb - 832 Cr + K_G, B = 298 Y4 + 2064 Cb + K_B.
+ */
+static INLINE void nv12_block(const uint8_t *y0, const uint8_t *y1,
+			      const uint8_t *c, uint16x8_t *r, uint16x8_t *g,
+			      uint16x8_t *b)
+{
+	const uint8x8x2_t cc = vld2_u8(c);
+	uint16x8_t y4 = vpadalq_u8(vpaddlq_u8(vld1q_u8(y0)), vld1q_u8(y1));
+
+	yuv_rgb(vreinterpretq_s16_u16(y4),
+		vreinterpretq_s16_u16(vmovl_u8(cc.val[0])),
+		vreinterpretq_s16_u16(vmovl_u8(cc.val[1])), 1636, -400, -832,
+		2064, r, g, b);
+}
+
+/* The readers' loops (yuv_run, mono_run): blocks of 8 while the line
+ * has room (past n: not used, the arrays are padded), then one ending at
+ * the last quad, over quads already read (the same values again). */
+static INLINE void yuv_run(const struct plane_consts *c,
+			   const struct o3a_reader *rd, const uint8_t *row0,
+			   const uint8_t *row1, const uint8_t *chroma,
+			   uint32_t q, uint32_t n, const int fmt)
+{
+	const size_t qb = fmt == 2 ? 2 : 4;
+	uint32_t k;
+	size_t off;
+
+	for (k = 0; k < n; k += BLK) {
+		uint16x8_t r, g, b;
+
+		off = (size_t)(q + k) * qb;
+		if (k + BLK > n && (size_t)(q + k + BLK) * qb > rd->row_bytes)
+			k = n - BLK, off = (size_t)(q + k) * qb;
+		if (fmt == 2)
+			nv12_block(row0 + off, row1 + off, chroma + off, &r, &g,
+				   &b);
+		else
+			yuv422_block(row0 + off, row1 + off, fmt == 1, &r, &g,
+				     &b);
+		plane_store(c, k, vmaxq_u16(vmaxq_u16(r, g), b), r, g, b);
+	}
+}
+
+/*
+ * YUYV, UYVY and NV12 at every quad: the values of read_yuv() in
+ * kernels.c (o3a_read_yuv_avx2()'s contract), 8 quads per block (YUYV /
+ * UYVY: 32 bytes of each line; NV12: 16 of each luma line and 16 of the
+ * chroma line). Returns false for runs of fewer than 8 quads and other
+ * formats.
+ */
+bool o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
+		       const uint8_t *row1, const uint8_t *chroma, uint32_t q,
+		       uint32_t n, struct o3a_quads *out)
+{
+	const struct plane_consts c = {
+		.white = vdupq_n_u16(rd->white),
+		.black = vdupq_n_u16(rd->black),
+		.out = out,
+	};
+
+	if (n < BLK)
+		return false;
+	if (rd->fourcc == O3A_FOURCC('Y', 'U', 'Y', 'V'))
+		yuv_run(&c, rd, row0, row1, chroma, q, n, 0);
+	else if (rd->fourcc == O3A_FOURCC('U', 'Y', 'V', 'Y'))
+		yuv_run(&c, rd, row0, row1, chroma, q, n, 1);
+	else if (rd->fourcc == O3A_FOURCC('N', 'V', '1', '2'))
+		yuv_run(&c, rd, row0, row1, chroma, q, n, 2);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Monochrome: 8 quads from @row0 and @row1 at byte @off, the mean of
+ * each quad's four samples after black level. GREY (@b8): 16 bytes of
+ * each line, even and odd columns by pairwise widening; the sum of four
+ * fits 16 bits up to 14-bit samples, at 16 bits (@wide) it is summed in
+ * 32-bit lanes and narrowed after the shift.
+ */
+static INLINE void mono_block(const struct plane_consts *c, const uint8_t *p0,
+			      const uint8_t *p1, uint32_t k, const bool b8,
+			      const bool wide)
+{
+	uint16x8_t y, m;
+
+	if (b8) {
+		const uint8x16_t a0 = vld1q_u8(p0), a1 = vld1q_u8(p1);
+		const uint8x16_t mx = vmaxq_u8(a0, a1);
+		const uint8x16_t bl = c->black8;
+
+		m = vmovl_u8(vget_low_u8(vpmaxq_u8(mx, mx)));
+		y = vshrq_n_u16(vpadalq_u8(vpaddlq_u8(vqsubq_u8(a0, bl)),
+					   vqsubq_u8(a1, bl)),
+				2);
+	} else {
+		uint16x8_t e0, o0, e1, o1;
+
+		load_unpacked(p0, &e0, &o0);
+		load_unpacked(p1, &e1, &o1);
+		e0 = vandq_u16(e0, c->mask);
+		o0 = vandq_u16(o0, c->mask);
+		e1 = vandq_u16(e1, c->mask);
+		o1 = vandq_u16(o1, c->mask);
+		m = vmaxq_u16(vmaxq_u16(e0, o0), vmaxq_u16(e1, o1));
+		e0 = vqsubq_u16(e0, c->black);
+		o0 = vqsubq_u16(o0, c->black);
+		e1 = vqsubq_u16(e1, c->black);
+		o1 = vqsubq_u16(o1, c->black);
+		if (wide) {
+			uint32x4_t lo = vaddq_u32(
+				vaddl_u16(vget_low_u16(e0), vget_low_u16(o0)),
+				vaddl_u16(vget_low_u16(e1), vget_low_u16(o1)));
+			uint32x4_t hi = vaddq_u32(vaddl_high_u16(e0, o0),
+						  vaddl_high_u16(e1, o1));
+
+			y = vshrn_high_n_u32(vshrn_n_u32(lo, 2), hi, 2);
+		} else {
+			y = vshrq_n_u16(
+				vaddq_u16(vaddq_u16(e0, o0), vaddq_u16(e1, o1)),
+				2);
+		}
+	}
+	{
+		struct o3a_quads *o = c->out;
+
+		vst1_u8(o->sat + k, vand_u8(vmovn_u16(vcgeq_u16(m, c->white)),
+					    vdup_n_u8(1)));
+		vst1q_u16(o->r + k, y);
+		vst1q_u16(o->g1 + k, y);
+		vst1q_u16(o->g2 + k, y);
+		vst1q_u16(o->b + k, y);
+	}
+}
+
+static INLINE void mono_run(const struct plane_consts *c,
+			    const struct o3a_reader *rd, const uint8_t *row0,
+			    const uint8_t *row1, uint32_t q, uint32_t n,
+			    const bool b8, const bool wide)
+{
+	const size_t qb = b8 ? 2 : 4;
+	uint32_t k;
+	size_t off;
+
+	for (k = 0; k < n; k += BLK) {
+		off = (size_t)(q + k) * qb;
+		if (k + BLK > n && (size_t)(q + k + BLK) * qb > rd->row_bytes)
+			k = n - BLK, off = (size_t)(q + k) * qb;
+		mono_block(c, row0 + off, row1 + off, k, b8, wide);
+	}
+}
+
+/*
+ * GREY, Y10, Y12, Y16 at every quad: the values of read_mono() in
+ * kernels.c (o3a_read_mono_avx2()'s contract), 8 quads per block (16
+ * bytes of each line at 8 bits, 32 above, masked to the bit depth);
+ * saturation on the raw samples. Returns false for runs of fewer than 8
+ * quads and packed formats.
+ */
+bool o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			const uint8_t *row1, uint32_t q, uint32_t n,
+			struct o3a_quads *out)
+{
+	const struct plane_consts c = {
+		.mask = vdupq_n_u16((uint16_t)((1u << rd->bit_depth) - 1)),
+		.white = vdupq_n_u16(rd->white),
+		.black = vdupq_n_u16(rd->black),
+		.black8 = vdupq_n_u8(
+			(uint8_t)(rd->black > 255 ? 255 : rd->black)),
+		.out = out,
+	};
+
+	if (n < BLK || rd->packing != O3A_PACKING_UNPACKED ||
+	    rd->bit_depth > 16)
+		return false;
+	if (rd->bit_depth == 8)
+		mono_run(&c, rd, row0, row1, q, n, true, false);
+	else if (rd->bit_depth <= 14)
+		mono_run(&c, rd, row0, row1, q, n, false, false);
+	else
+		mono_run(&c, rd, row0, row1, q, n, false, true);
+	return true;
+}
+
 #endif

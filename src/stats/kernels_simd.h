@@ -67,6 +67,18 @@ void o3a_row_fast_avx2(const struct o3a_reader *rd,
 void o3a_row_fast_neon(const struct o3a_reader *rd,
 		       const struct o3a_hist_acc *ha,
 		       const struct o3a_row_job *job);
+/** o3a_read_yuv_neon() - YUYV, UYVY, NV12 at every quad (step 1): the
+ * contract of o3a_read_yuv_avx2(), blocks of 8 quads; false for runs of
+ * fewer than 8 quads or another format (the caller reads them). */
+bool o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
+		       const uint8_t *row1, const uint8_t *chroma, uint32_t q,
+		       uint32_t n, struct o3a_quads *out);
+/** o3a_read_mono_neon() - GREY, Y10, Y12, Y16 at every quad (step 1):
+ * the contract of o3a_read_mono_avx2(), blocks of 8 quads; false for runs
+ * of fewer than 8 quads or a packed format (the caller reads them). */
+bool o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			const uint8_t *row1, uint32_t q, uint32_t n,
+			struct o3a_quads *out);
 #endif
 
 #endif

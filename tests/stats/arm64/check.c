@@ -14,6 +14,13 @@
  * and histogram bin is compared with the reference, with the engine's
  * default path and with OPEN3A_STATS_NO_SIMD=1.
  *
+ * The planar NEON readers (YUYV, UYVY, NV12, GREY, Y10, Y12, Y16): every
+ * line length up to 22 quads (one row pair ending before the guard page),
+ * long rows, random cases, compared the same way; o3a_read_yuv_neon and
+ * o3a_read_mono_neon are wrapped too: at every quad with SIMD they must be
+ * called once per run of each row pair and read every run of 8 quads or
+ * more, otherwise never be called.
+ *
  * That NEON ran: the link wraps o3a_row_fast_neon (-Wl,--wrap) to count
  * its calls. Every frame of a covered format must call it (one call per
  * read row), with OPEN3A_STATS_NO_SIMD=1 never, and subsampled 8-bit and
@@ -66,6 +73,48 @@ void __wrap_o3a_row_fast_neon(const struct o3a_reader *rd,
 	__real_o3a_row_fast_neon(rd, ha, job);
 }
 
+/* ---- and the planar YUV and mono readers' (o3a_read_yuv_neon,
+ * o3a_read_mono_neon): calls, and calls that read the run (true) ---- */
+
+bool __real_o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			      const uint8_t *row1, const uint8_t *chroma,
+			      uint32_t q, uint32_t n, struct o3a_quads *out);
+bool __wrap_o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			      const uint8_t *row1, const uint8_t *chroma,
+			      uint32_t q, uint32_t n, struct o3a_quads *out);
+bool __real_o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			       const uint8_t *row1, uint32_t q, uint32_t n,
+			       struct o3a_quads *out);
+bool __wrap_o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			       const uint8_t *row1, uint32_t q, uint32_t n,
+			       struct o3a_quads *out);
+
+static atomic_ulong reader_calls, reader_runs;
+
+bool __wrap_o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			      const uint8_t *row1, const uint8_t *chroma,
+			      uint32_t q, uint32_t n, struct o3a_quads *out)
+{
+	bool ran = __real_o3a_read_yuv_neon(rd, row0, row1, chroma, q, n, out);
+
+	atomic_fetch_add(&reader_calls, 1);
+	if (ran)
+		atomic_fetch_add(&reader_runs, 1);
+	return ran;
+}
+
+bool __wrap_o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
+			       const uint8_t *row1, uint32_t q, uint32_t n,
+			       struct o3a_quads *out)
+{
+	bool ran = __real_o3a_read_mono_neon(rd, row0, row1, q, n, out);
+
+	atomic_fetch_add(&reader_calls, 1);
+	if (ran)
+		atomic_fetch_add(&reader_runs, 1);
+	return ran;
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 static unsigned failures, cases;
@@ -81,6 +130,21 @@ static const char *const covered[] = {
 static const char *const others[] = {"GREY", "Y12", "SGRBG14", "SRGGB16",
 				     "Y10"};
 #define N_OTHERS (sizeof(others) / sizeof(others[0]))
+
+/* The formats of the planar NEON readers (at every quad). */
+static const char *const read_fmts[] = {"YUYV", "UYVY", "NV12", "GREY",
+					"Y10",	"Y12",	"Y16"};
+#define N_READ (sizeof(read_fmts) / sizeof(read_fmts[0]))
+
+static bool is_read_fmt(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_READ; i++)
+		if (!strcmp(name, read_fmts[i]))
+			return true;
+	return false;
+}
 
 /* Whether the fused kernel should take this frame: Bayer 10/12-bit
  * unpacked always, 8-bit and packed 10/12-bit at every quad only. */
@@ -185,12 +249,52 @@ static bool same_stats(const struct o3a_stats *got,
 	return ok;
 }
 
+/*
+ * The planar readers' calls after a frame: with @reader (a reader format
+ * at every quad, SIMD on), once per run of O3A_STATS_CHUNK quads (and
+ * the one after it) of each row pair, reading it when the run has at
+ * least 8 quads; otherwise never called. Returns false (printed) when
+ * the counts differ.
+ */
+static bool reader_counts_ok(const char *label, const struct o3a_stats *got,
+			     bool reader)
+{
+	unsigned long calls = atomic_load(&reader_calls),
+		      runs = atomic_load(&reader_runs);
+	unsigned long want_calls = 0, want_runs = 0;
+
+	if (reader) {
+		uint32_t kw = got->window.width / 2,
+			 rows = got->window.height / 2;
+		uint32_t k0;
+
+		for (k0 = 0; k0 < kw; k0 += O3A_STATS_CHUNK) {
+			uint32_t n = kw - k0 < O3A_STATS_CHUNK
+					     ? kw - k0
+					     : O3A_STATS_CHUNK;
+			uint32_t avail = n + (k0 + n < kw ? 1 : 0);
+
+			want_calls += rows;
+			if (avail >= 8)
+				want_runs += rows;
+		}
+	}
+	if (calls == want_calls && runs == want_runs)
+		return true;
+	fprintf(stderr,
+		"%s: the NEON YUV/mono reader was called %lu times and read "
+		"%lu runs, want %lu and %lu\n",
+		label, calls, runs, want_calls, want_runs);
+	return false;
+}
+
 /* One engine run (simd: the default path, else OPEN3A_STATS_NO_SIMD=1)
- * checked against @want; @neon: the NEON kernel must have been called. */
+ * checked against @want; @neon: the NEON kernel must have been called;
+ * @reader: the planar YUV / mono reader (reader_counts_ok). */
 static void run_engine(const struct case_desc *cd,
 		       const struct o3a_raw_frame *f,
 		       const struct o3a_stats *want, bool simd, bool neon,
-		       const char *what)
+		       bool reader, const char *what)
 {
 	struct o3a_stats *got = malloc(sizeof(*got));
 	o3a_stats_engine *e;
@@ -215,6 +319,8 @@ static void run_engine(const struct case_desc *cd,
 	}
 	memset(got, 0xa5, sizeof(*got));
 	atomic_store(&neon_calls, 0);
+	atomic_store(&reader_calls, 0);
+	atomic_store(&reader_runs, 0);
 	if (o3a_stats_compute(e, f, got, &err)) {
 		fprintf(stderr, "%s: compute: %s\n", label, err.message);
 		failures++;
@@ -242,6 +348,8 @@ static void run_engine(const struct case_desc *cd,
 				label, calls);
 			failures++;
 		}
+		if (!reader_counts_ok(label, got, simd && reader))
+			failures++;
 	}
 	o3a_stats_engine_destroy(e);
 	unsetenv("OPEN3A_STATS_NO_SIMD");
@@ -257,7 +365,7 @@ static void run_case(const struct case_desc *cd)
 	uint8_t *data;
 	size_t size;
 	char what[200];
-	bool neon;
+	bool neon, reader;
 
 	if (!fi || !want) {
 		fprintf(stderr, "%s: unknown format\n", cd->fmt);
@@ -280,8 +388,9 @@ static void run_case(const struct case_desc *cd)
 		exit(2);
 	}
 	neon = expect_neon(fi, cd->cfg.subsample);
-	run_engine(cd, &f, want, true, neon, what);
-	run_engine(cd, &f, want, false, false, what);
+	reader = is_read_fmt(fi->name) && cd->cfg.subsample == 1;
+	run_engine(cd, &f, want, true, neon, reader, what);
+	run_engine(cd, &f, want, false, false, false, what);
 	guarded_free(&g);
 	free(want);
 }
@@ -457,6 +566,69 @@ static void wide_cases(void)
 	}
 }
 
+/*
+ * The planar readers' formats: every line length around the last blocks
+ * (one row pair, the frame's last bytes before the guard page; NV12's
+ * chroma line last), no padding or a little, windows from odd quads;
+ * long rows (several runs of O3A_STATS_CHUNK quads, saturating white
+ * levels, black levels above 8 bits); and random cases, subsampled a
+ * third of the time (the portable reader, never the NEON one).
+ */
+static void reader_cases(void)
+{
+	struct case_desc cd;
+	uint32_t w, pad;
+	size_t f;
+	int i;
+
+	for (f = 0; f < N_READ; f++) {
+		bool yuv = f < 3;
+
+		for (w = 2; w <= 44; w += yuv ? 2 : 1) {
+			for (pad = 0; pad <= 3; pad += 3) {
+				memset(&cd, 0, sizeof(cd));
+				cd.fmt = read_fmts[f];
+				cd.width = w;
+				cd.height = 2 + 2 * (w % 3 == 0);
+				cd.pad = pad;
+				o3a_stats_config_init(&cd.cfg);
+				cd.cfg.cols = 1 + w % 5;
+				cd.cfg.rows = 1;
+				cd.cfg.black_level = w % 7;
+				cd.cfg.white_level = 200 + w;
+				if (w % 4 == 2 && w > 6) {
+					/* a window from an odd quad */
+					cd.cfg.window.x = 2;
+					cd.cfg.window.width = w - 2;
+					cd.cfg.window.height = 2;
+				}
+				run_case(&cd);
+			}
+		}
+		memset(&cd, 0, sizeof(cd));
+		cd.fmt = read_fmts[f];
+		cd.width = 1200 + 2 * (uint32_t)f;
+		cd.height = 6;
+		o3a_stats_config_init(&cd.cfg);
+		cd.cfg.black_level = f < 4 ? 16 : 300;
+		cd.cfg.threads = 2;
+		run_case(&cd);
+		cd.flat = true;
+		cd.cfg.cols = cd.cfg.rows = 64;
+		cd.cfg.hist_bins = 128;
+		cd.cfg.white_level = f < 4 ? 180 : 900;
+		cd.cfg.threads = 1;
+		run_case(&cd);
+		for (i = 0; i < 40; i++) {
+			random_case(&cd, read_fmts[f], i % 3 == 2);
+			if (cd.cfg.threads == 2 && i % 2)
+				setenv("OPEN3A_STATS_WORKERS_ONLY", "1", 1);
+			run_case(&cd);
+			unsetenv("OPEN3A_STATS_WORKERS_ONLY");
+		}
+	}
+}
+
 int main(void)
 {
 	struct case_desc cd;
@@ -467,6 +639,7 @@ int main(void)
 	edge_cases();
 	line_end_cases();
 	wide_cases();
+	reader_cases();
 	for (f = 0; f < N_COVERED; f++) {
 		for (i = 0; i < 40; i++) {
 			random_case(&cd, covered[f], i % 3 == 2);
