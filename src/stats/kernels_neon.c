@@ -588,14 +588,15 @@ static INLINE void yuv_rgb(int16x8_t y4, int16x8_t u, int16x8_t v,
 			   const int16_t cu, uint16x8_t *r, uint16x8_t *g,
 			   uint16x8_t *b)
 {
-	const int16x4_t yl = vget_low_s16(y4), ul = vget_low_s16(u),
-			vl = vget_low_s16(v);
-	int32x4_t rl = vmlal_n_s16(vdupq_n_s32(YUV_K_R), yl, 298);
-	int32x4_t rh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_R), y4, 298);
-	int32x4_t gl = vmlal_n_s16(vdupq_n_s32(YUV_K_G), yl, 298);
-	int32x4_t gh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_G), y4, 298);
-	int32x4_t bl = vmlal_n_s16(vdupq_n_s32(YUV_K_B), yl, 298);
-	int32x4_t bh = vmlal_high_n_s16(vdupq_n_s32(YUV_K_B), y4, 298);
+	const int16x4_t ul = vget_low_s16(u), vl = vget_low_s16(v);
+	const int32x4_t tl = vmull_n_s16(vget_low_s16(y4), 298);
+	const int32x4_t th = vmull_high_n_s16(y4, 298);
+	int32x4_t rl = vaddq_s32(tl, vdupq_n_s32(YUV_K_R));
+	int32x4_t rh = vaddq_s32(th, vdupq_n_s32(YUV_K_R));
+	int32x4_t gl = vaddq_s32(tl, vdupq_n_s32(YUV_K_G));
+	int32x4_t gh = vaddq_s32(th, vdupq_n_s32(YUV_K_G));
+	int32x4_t bl = vaddq_s32(tl, vdupq_n_s32(YUV_K_B));
+	int32x4_t bh = vaddq_s32(th, vdupq_n_s32(YUV_K_B));
 
 	rl = vmlal_n_s16(rl, vl, ar);
 	rh = vmlal_high_n_s16(rh, v, ar);
@@ -655,6 +656,21 @@ static INLINE void nv12_block(const uint8_t *y0, const uint8_t *y1,
 /* The readers' loops (yuv_run, mono_run): blocks of 8 while the line
  * has room (past n: not used, the arrays are padded), then one ending at
  * the last quad, over quads already read (the same values again). */
+/* One block of 8 quads at byte @off of the lines (fmt 0 YUYV, 1 UYVY,
+ * 2 NV12) to the planar arrays at quad @k. */
+static INLINE void yuv_at(const struct plane_consts *c, const uint8_t *row0,
+			  const uint8_t *row1, const uint8_t *chroma,
+			  size_t off, uint32_t k, const int fmt)
+{
+	uint16x8_t r, g, b;
+
+	if (fmt == 2)
+		nv12_block(row0 + off, row1 + off, chroma + off, &r, &g, &b);
+	else
+		yuv422_block(row0 + off, row1 + off, fmt == 1, &r, &g, &b);
+	plane_store(c, k, vmaxq_u16(vmaxq_u16(r, g), b), r, g, b);
+}
+
 static INLINE void yuv_run(const struct plane_consts *c,
 			   const struct o3a_reader *rd, const uint8_t *row0,
 			   const uint8_t *row1, const uint8_t *chroma,
@@ -662,21 +678,15 @@ static INLINE void yuv_run(const struct plane_consts *c,
 {
 	const size_t qb = fmt == 2 ? 2 : 4;
 	uint32_t k;
-	size_t off;
 
-	for (k = 0; k < n; k += BLK) {
-		uint16x8_t r, g, b;
-
-		off = (size_t)(q + k) * qb;
-		if (k + BLK > n && (size_t)(q + k + BLK) * qb > rd->row_bytes)
-			k = n - BLK, off = (size_t)(q + k) * qb;
-		if (fmt == 2)
-			nv12_block(row0 + off, row1 + off, chroma + off, &r, &g,
-				   &b);
-		else
-			yuv422_block(row0 + off, row1 + off, fmt == 1, &r, &g,
-				     &b);
-		plane_store(c, k, vmaxq_u16(vmaxq_u16(r, g), b), r, g, b);
+	/* whole blocks, then the last one: on past n while the line has
+	 * room, else ending at quad n - 1 */
+	for (k = 0; k + BLK <= n; k += BLK)
+		yuv_at(c, row0, row1, chroma, (size_t)(q + k) * qb, k, fmt);
+	if (k < n) {
+		if ((size_t)(q + k + BLK) * qb > rd->row_bytes)
+			k = n - BLK;
+		yuv_at(c, row0, row1, chroma, (size_t)(q + k) * qb, k, fmt);
 	}
 }
 
@@ -781,10 +791,14 @@ static INLINE void mono_run(const struct plane_consts *c,
 	uint32_t k;
 	size_t off;
 
-	for (k = 0; k < n; k += BLK) {
+	for (k = 0; k + BLK <= n; k += BLK) {
 		off = (size_t)(q + k) * qb;
-		if (k + BLK > n && (size_t)(q + k + BLK) * qb > rd->row_bytes)
-			k = n - BLK, off = (size_t)(q + k) * qb;
+		mono_block(c, row0 + off, row1 + off, k, b8, wide);
+	}
+	if (k < n) {
+		if ((size_t)(q + k + BLK) * qb > rd->row_bytes)
+			k = n - BLK;
+		off = (size_t)(q + k) * qb;
 		mono_block(c, row0 + off, row1 + off, k, b8, wide);
 	}
 }
