@@ -423,6 +423,14 @@ static void finish_hist(const struct o3a_hist_acc *ha,
 	}
 }
 
+/* The flag that lets the planar path's o3a_derive() and
+ * o3a_segment_sums() use SIMD: AVX2, or on arm64 NEON. */
+#if defined(__aarch64__)
+#define PLANAR_SIMD neon
+#else
+#define PLANAR_SIMD avx2
+#endif
+
 /*
  * One row pair of the window: its read quads (every step-th, kw of them)
  * in runs of O3A_STATS_CHUNK, each run read with the quad after it (for
@@ -447,7 +455,7 @@ static void row_pair(const o3a_stats_engine *e, struct o3a_quads *qd,
 
 		o3a_read_quads(rd, row0, row1, chroma, g->x / 2 + k0 * step,
 			       avail, step, qd);
-		o3a_derive(qd, avail, e->avx2);
+		o3a_derive(qd, avail, e->PLANAR_SIMD);
 		o3a_hist_count(qd, n, ha);
 		for (; c < cols && kb[c] < k0 + n; c++) {
 			uint32_t s = kb[c] > k0 ? kb[c] - k0 : 0;
@@ -455,8 +463,8 @@ static void row_pair(const o3a_stats_engine *e, struct o3a_quads *qd,
 			struct o3a_run_sums sums = {0};
 
 			if (s < t) {
-				o3a_segment_sums(qd, s, t, avail, e->avx2,
-						 &sums);
+				o3a_segment_sums(qd, s, t, avail,
+						 e->PLANAR_SIMD, &sums);
 				zones[c].r += sums.r;
 				zones[c].g += sums.g;
 				zones[c].b += sums.b;

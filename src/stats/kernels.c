@@ -296,6 +296,12 @@ void o3a_derive(struct o3a_quads *qd, uint32_t n, bool avx2)
 		o3a_derive_avx2(qd, n);
 		return;
 	}
+#elif O3A_STATS_HAVE_NEON
+	/* On arm64 the engine passes its NEON flag (engine.c). */
+	if (avx2) {
+		o3a_derive_neon(qd, n);
+		return;
+	}
 #endif
 	derive_scalar(qd, n);
 }
@@ -306,6 +312,11 @@ void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
 #if O3A_STATS_HAVE_AVX2
 	if (avx2) {
 		o3a_segment_sums_avx2(qd, k0, k1, avail, sums);
+		return;
+	}
+#elif O3A_STATS_HAVE_NEON
+	if (avx2) {
+		o3a_segment_sums_neon(qd, k0, k1, avail, sums);
 		return;
 	}
 #endif

@@ -28,7 +28,8 @@
  *
  * Also the previous path's planar readers for YUYV, UYVY, NV12 and
  * monochrome (o3a_read_yuv_neon, o3a_read_mono_neon: the contracts of the
- * AVX2 ones, blocks of 8 quads), at the end of this file.
+ * AVX2 ones, blocks of 8 quads), and the previous path's derive and zone
+ * sums (o3a_derive_neon, o3a_segment_sums_neon), at the end of this file.
  */
 #include "stats/kernels_simd.h"
 
@@ -833,6 +834,81 @@ bool o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
 	else
 		mono_run(&c, rd, row0, row1, q, n, false, true);
 	return true;
+}
+
+/* ---- The previous path's derive and zone sums (planar arrays) -------- */
+
+/*
+ * o3a_derive_neon() - gh = (g1 + g2) >> 1 by uhadd (exact, no overflow);
+ * y = (r + g1 + g2 + b) >> 2 in 32-bit lanes (up to 4 * 65535 for 16-bit
+ * samples), narrowed by shrn. Whole blocks of 8: the arrays are padded
+ * past n (O3A_STATS_PAD).
+ */
+void o3a_derive_neon(struct o3a_quads *qd, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k += BLK) {
+		uint16x8_t r = vld1q_u16(qd->r + k), g1 = vld1q_u16(qd->g1 + k);
+		uint16x8_t g2 = vld1q_u16(qd->g2 + k), b = vld1q_u16(qd->b + k);
+		uint32x4_t lo = vaddq_u32(
+			vaddl_u16(vget_low_u16(r), vget_low_u16(b)),
+			vaddl_u16(vget_low_u16(g1), vget_low_u16(g2)));
+		uint32x4_t hi =
+			vaddq_u32(vaddl_high_u16(r, b), vaddl_high_u16(g1, g2));
+
+		vst1q_u16(qd->gh + k, vhaddq_u16(g1, g2));
+		vst1q_u16(qd->y + k,
+			  vshrn_high_n_u32(vshrn_n_u32(lo, 2), hi, 2));
+	}
+}
+
+/*
+ * o3a_segment_sums_neon() - blocks of 8 over [k0, k1), the last one
+ * masked (the arrays are padded, so reading past k1 is harmless): R,
+ * G1 + G2 and B by uadalp into 32-bit lanes (a segment is at most
+ * O3A_STATS_CHUNK quads, so a lane takes at most 4 * 32 16-bit values),
+ * saturated quads in 16-bit lanes; focus |gh[k + 1] - gh[k]| by uabd
+ * (exact for 16-bit values, where a signed 16-bit difference would
+ * overflow), squared by umull into 32-bit lanes (< 2^32) and summed by
+ * uadalp into 64-bit lanes, for k in [k0, min(k1, avail - 1)).
+ */
+void o3a_segment_sums_neon(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
+			   uint32_t avail, struct o3a_run_sums *sums)
+{
+	const uint16x8_t iota = {0, 1, 2, 3, 4, 5, 6, 7};
+	uint32x4_t sr = vdupq_n_u32(0), sg = sr, sb = sr;
+	uint64x2_t f64 = vdupq_n_u64(0);
+	uint16x8_t ssat = vdupq_n_u16(0);
+	uint32_t fend = k1 < avail - 1 ? k1 : avail - 1, k;
+
+	/* k1 - k <= O3A_STATS_CHUNK, and fend >= k1 - 1 (avail >= k1), so
+	 * 0 <= fend - k < k1 - k in the loop: both fit 16-bit lanes. */
+	for (k = k0; k < k1; k += BLK) {
+		uint16x8_t live =
+			vcltq_u16(iota, vdupq_n_u16((uint16_t)(k1 - k)));
+		uint16x8_t flive =
+			vcltq_u16(iota, vdupq_n_u16((uint16_t)(fend - k)));
+		uint16x8_t d = vandq_u16(vabdq_u16(vld1q_u16(qd->gh + k + 1),
+						   vld1q_u16(qd->gh + k)),
+					 flive);
+
+		sr = vpadalq_u16(sr, vandq_u16(vld1q_u16(qd->r + k), live));
+		sg = vpadalq_u16(sg, vandq_u16(vld1q_u16(qd->g1 + k), live));
+		sg = vpadalq_u16(sg, vandq_u16(vld1q_u16(qd->g2 + k), live));
+		sb = vpadalq_u16(sb, vandq_u16(vld1q_u16(qd->b + k), live));
+		ssat = vaddw_u8(ssat,
+				vand_u8(vld1_u8(qd->sat + k), vmovn_u16(live)));
+		f64 = vpadalq_u32(f64,
+				  vmull_u16(vget_low_u16(d), vget_low_u16(d)));
+		f64 = vpadalq_u32(f64, vmull_high_u16(d, d));
+	}
+	sums->r += vaddlvq_u32(sr);
+	sums->g += vaddlvq_u32(sg);
+	sums->b += vaddlvq_u32(sb);
+	sums->focus += vaddvq_u64(f64);
+	sums->count += k1 - k0;
+	sums->saturated += vaddlvq_u16(ssat);
 }
 
 #endif

@@ -79,6 +79,13 @@ bool o3a_read_yuv_neon(const struct o3a_reader *rd, const uint8_t *row0,
 bool o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
 			const uint8_t *row1, uint32_t q, uint32_t n,
 			struct o3a_quads *out);
+/** o3a_derive_neon() - o3a_derive()'s gh and y, blocks of 8 quads (may
+ * write up to 7 quads past @n: the arrays are padded). */
+void o3a_derive_neon(struct o3a_quads *qd, uint32_t n);
+/** o3a_segment_sums_neon() - o3a_segment_sums(), the same sums bit for
+ * bit, blocks of 8 quads (may read up to 8 quads past @k1). */
+void o3a_segment_sums_neon(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
+			   uint32_t avail, struct o3a_run_sums *sums);
 #endif
 
 #endif

@@ -21,6 +21,13 @@
  * called once per run of each row pair and read every run of 8 quads or
  * more, otherwise never be called.
  *
+ * The previous path's NEON derive and zone sums (o3a_derive_neon,
+ * o3a_segment_sums_neon): formats the fused kernel does not take (14/16
+ * bit, YUV, mono, subsampled 8-bit and packed) in planar_cases() and the
+ * others; both are wrapped and must run once per run of each read row
+ * pair (derive) and once per zone and run (sums) with SIMD, never with
+ * OPEN3A_STATS_NO_SIMD=1 or when the fused kernel takes the frame.
+ *
  * That NEON ran: the link wraps o3a_row_fast_neon (-Wl,--wrap) to count
  * its calls. Every frame of a covered format must call it (one call per
  * read row), with OPEN3A_STATS_NO_SIMD=1 never, and subsampled 8-bit and
@@ -113,6 +120,34 @@ bool __wrap_o3a_read_mono_neon(const struct o3a_reader *rd, const uint8_t *row0,
 	if (ran)
 		atomic_fetch_add(&reader_runs, 1);
 	return ran;
+}
+
+/* ---- and the previous path's derive and zone sums (o3a_derive_neon,
+ * o3a_segment_sums_neon) ---- */
+
+void __real_o3a_derive_neon(struct o3a_quads *qd, uint32_t n);
+void __wrap_o3a_derive_neon(struct o3a_quads *qd, uint32_t n);
+void __real_o3a_segment_sums_neon(const struct o3a_quads *qd, uint32_t k0,
+				  uint32_t k1, uint32_t avail,
+				  struct o3a_run_sums *sums);
+void __wrap_o3a_segment_sums_neon(const struct o3a_quads *qd, uint32_t k0,
+				  uint32_t k1, uint32_t avail,
+				  struct o3a_run_sums *sums);
+
+static atomic_ulong derive_calls, segment_calls;
+
+void __wrap_o3a_derive_neon(struct o3a_quads *qd, uint32_t n)
+{
+	atomic_fetch_add(&derive_calls, 1);
+	__real_o3a_derive_neon(qd, n);
+}
+
+void __wrap_o3a_segment_sums_neon(const struct o3a_quads *qd, uint32_t k0,
+				  uint32_t k1, uint32_t avail,
+				  struct o3a_run_sums *sums)
+{
+	atomic_fetch_add(&segment_calls, 1);
+	__real_o3a_segment_sums_neon(qd, k0, k1, avail, sums);
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -288,6 +323,50 @@ static bool reader_counts_ok(const char *label, const struct o3a_stats *got,
 	return false;
 }
 
+/*
+ * The previous path's NEON derive and zone sums after a frame: with
+ * @planar (SIMD on, a frame the fused kernel does not take), one derive
+ * per run of O3A_STATS_CHUNK read quads of each read row pair, and one
+ * segment sum per zone and run that share quads (the engine's zone
+ * boundaries, engine.c); otherwise never called. Returns false (printed)
+ * when the counts differ.
+ */
+static bool planar_counts_ok(const char *label, const struct o3a_stats *got,
+			     const struct o3a_stats_config *cfg, bool planar)
+{
+	unsigned long derives = atomic_load(&derive_calls),
+		      segments = atomic_load(&segment_calls);
+	unsigned long want_derives = 0, want_segments = 0;
+
+	if (planar) {
+		const uint32_t step = cfg->subsample, C = O3A_STATS_CHUNK;
+		uint32_t qw = got->window.width / 2,
+			 qh = got->window.height / 2;
+		unsigned long rows = (qh + step - 1) / step;
+		uint32_t kw = (qw + step - 1) / step, zc;
+
+		want_derives = rows * ((kw + C - 1) / C);
+		for (zc = 0; zc < cfg->cols; zc++) {
+			uint32_t a = (uint32_t)((uint64_t)zc * qw / cfg->cols),
+				 b = (uint32_t)((uint64_t)(zc + 1) * qw /
+						cfg->cols);
+
+			a = (a + step - 1) / step;
+			b = (b + step - 1) / step;
+			if (a < b)
+				want_segments +=
+					rows * ((b - 1) / C - a / C + 1);
+		}
+	}
+	if (derives == want_derives && segments == want_segments)
+		return true;
+	fprintf(stderr,
+		"%s: the NEON derive ran %lu times and the segment sums %lu, "
+		"want %lu and %lu\n",
+		label, derives, segments, want_derives, want_segments);
+	return false;
+}
+
 /* One engine run (simd: the default path, else OPEN3A_STATS_NO_SIMD=1)
  * checked against @want; @neon: the NEON kernel must have been called;
  * @reader: the planar YUV / mono reader (reader_counts_ok). */
@@ -321,6 +400,8 @@ static void run_engine(const struct case_desc *cd,
 	atomic_store(&neon_calls, 0);
 	atomic_store(&reader_calls, 0);
 	atomic_store(&reader_runs, 0);
+	atomic_store(&derive_calls, 0);
+	atomic_store(&segment_calls, 0);
 	if (o3a_stats_compute(e, f, got, &err)) {
 		fprintf(stderr, "%s: compute: %s\n", label, err.message);
 		failures++;
@@ -349,6 +430,9 @@ static void run_engine(const struct case_desc *cd,
 			failures++;
 		}
 		if (!reader_counts_ok(label, got, simd && reader))
+			failures++;
+		/* The fused kernel, or else the previous path. */
+		if (!planar_counts_ok(label, got, &cd->cfg, simd && !neon))
 			failures++;
 	}
 	o3a_stats_engine_destroy(e);
@@ -629,6 +713,67 @@ static void reader_cases(void)
 	}
 }
 
+/*
+ * The previous path (planar arrays, o3a_derive_neon and
+ * o3a_segment_sums_neon): formats the fused kernel does not take (14 and
+ * 16 bit, YUV, mono, subsampled 8-bit and packed), rows from a few quads
+ * to several runs of O3A_STATS_CHUNK (so runs end inside a block and the
+ * quad after a run is read), zones narrower than a block and wider than a
+ * run, windows from odd quads, noise over the full 16-bit range (focus
+ * differences beyond a signed 16-bit lane, sums beyond 16 bits) and
+ * saturating white levels.
+ */
+static void planar_cases(void)
+{
+	static const struct {
+		const char *fmt;
+		uint32_t step;
+	} fmts[] = {
+		{"SRGGB16", 1}, {"SBGGR14", 1},	 {"YUYV", 1},	  {"Y10", 1},
+		{"Y16", 1},	{"SRGGB8", 2},	 {"SGRBG10P", 3}, {"YUYV", 2},
+		{"SRGGB16", 5}, {"SGBRG12P", 2},
+	};
+	static const uint32_t widths[] = {2,   6,   16,	 18,  30,   34,	 510,
+					  512, 514, 516, 530, 1100, 1540};
+	struct case_desc cd;
+	size_t f, w;
+
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+			uint32_t width = widths[w] * fmts[f].step;
+
+			memset(&cd, 0, sizeof(cd));
+			cd.fmt = fmts[f].fmt;
+			cd.width = width;
+			cd.height = 4;
+			cd.pad = (uint32_t)w % 3;
+			o3a_stats_config_init(&cd.cfg);
+			cd.cfg.subsample = fmts[f].step;
+			cd.cfg.cols = 1 + (uint32_t)(w * 7 + f) % 64;
+			cd.cfg.rows = 2;
+			run_case(&cd);
+			cd.cfg.cols = 1;
+			cd.cfg.threads = 2;
+			/* saturating: a quarter of the range down */
+			cd.cfg.white_level =
+				3u << (o3a_format_from_name(cd.fmt)->bit_depth -
+				       2);
+			run_case(&cd);
+			if (width < 8)
+				continue;
+			cd.cfg.threads = 1;
+			cd.cfg.white_level = 0;
+			cd.cfg.black_level = 3;
+			cd.cfg.cols = 64;
+			cd.cfg.window.x = 2;
+			cd.cfg.window.y = 2;
+			cd.cfg.window.width = width - 2;
+			cd.cfg.window.height = 2;
+			run_case(&cd);
+		}
+	}
+}
+
 int main(void)
 {
 	struct case_desc cd;
@@ -640,6 +785,7 @@ int main(void)
 	line_end_cases();
 	wide_cases();
 	reader_cases();
+	planar_cases();
 	for (f = 0; f < N_COVERED; f++) {
 		for (i = 0; i < 40; i++) {
 			random_case(&cd, covered[f], i % 3 == 2);
