@@ -76,9 +76,8 @@ struct lane {
 
 struct o3a_stats_engine {
 	struct o3a_stats_config cfg;
-	bool avx2;
-	bool neon;	     /* the fused kernel on arm64 */
-	uint16_t *lut;	     /* LUT_ENTRIES, shared by the lanes */
+	bool simd;     /* o3a_cpu_has_simd(), unless OPEN3A_STATS_NO_SIMD */
+	uint16_t *lut; /* LUT_ENTRIES, shared by the lanes */
 	uint32_t lut_key[3]; /* bins, range, bit depth the lut is for */
 	unsigned nlanes;     /* max(threads, 1) */
 	struct lane *lanes;  /* nlanes */
@@ -237,8 +236,7 @@ o3a_stats_engine *o3a_stats_engine_create(const struct o3a_stats_config *config,
 	if (!e)
 		goto nomem;
 	e->cfg = *config;
-	e->avx2 = o3a_cpu_has_avx2() && !getenv("OPEN3A_STATS_NO_SIMD");
-	e->neon = o3a_cpu_has_neon() && !getenv("OPEN3A_STATS_NO_SIMD");
+	e->simd = o3a_cpu_has_simd() && !getenv("OPEN3A_STATS_NO_SIMD");
 	e->nlanes = config->threads > 1 ? config->threads : 1;
 	/* Tests: every chunk to the workers, so that their sums and the
 	 * merge are always exercised (else the caller may take them all). */
@@ -375,7 +373,6 @@ static void prepare_hist(o3a_stats_engine *e, const struct frame_geo *g,
 	uint32_t bits = g->fmt->bit_depth, bins = e->cfg.hist_bins, v;
 
 	ha->h = NULL;
-	ha->use_avx2 = e->avx2;
 	if (bits <= FINE_MAX_BITS) {
 		ha->size = 1u << bits;
 		/* The pitches the fused kernel is built for. */
@@ -423,14 +420,6 @@ static void finish_hist(const struct o3a_hist_acc *ha,
 	}
 }
 
-/* The flag that lets the planar path's o3a_derive() and
- * o3a_segment_sums() use SIMD: AVX2, or on arm64 NEON. */
-#if defined(__aarch64__)
-#define PLANAR_SIMD neon
-#else
-#define PLANAR_SIMD avx2
-#endif
-
 /*
  * One row pair of the window: its read quads (every step-th, kw of them)
  * in runs of O3A_STATS_CHUNK, each run read with the quad after it (for
@@ -455,7 +444,7 @@ static void row_pair(const o3a_stats_engine *e, struct o3a_quads *qd,
 
 		o3a_read_quads(rd, row0, row1, chroma, g->x / 2 + k0 * step,
 			       avail, step, qd);
-		o3a_derive(qd, avail, e->PLANAR_SIMD);
+		o3a_derive(qd, avail, e->simd);
 		o3a_hist_count(qd, n, ha);
 		for (; c < cols && kb[c] < k0 + n; c++) {
 			uint32_t s = kb[c] > k0 ? kb[c] - k0 : 0;
@@ -463,8 +452,8 @@ static void row_pair(const o3a_stats_engine *e, struct o3a_quads *qd,
 			struct o3a_run_sums sums = {0};
 
 			if (s < t) {
-				o3a_segment_sums(qd, s, t, avail,
-						 e->PLANAR_SIMD, &sums);
+				o3a_segment_sums(qd, s, t, avail, e->simd,
+						 &sums);
 				zones[c].r += sums.r;
 				zones[c].g += sums.g;
 				zones[c].b += sums.b;
@@ -722,8 +711,7 @@ int o3a_stats_compute(o3a_stats_engine *engine,
 	j->rd.black = (uint16_t)g.black;
 	j->rd.white = (uint16_t)g.white;
 	j->rd.row_bytes = frame->stride;
-	j->rd.use_avx2 = engine->avx2;
-	j->rd.use_neon = engine->neon;
+	j->rd.simd = engine->simd;
 
 	prepare_hist(engine, &g, &j->ha);
 	/* The fused kernel: 32-bit sums of a row's zone hold up to 2^16

@@ -218,33 +218,25 @@ void o3a_read_quads(const struct o3a_reader *rd, const uint8_t *row0,
 			read_rgb(rd, rgb, row0, row1, q, n, step, out);
 			return;
 		}
-#if O3A_STATS_HAVE_AVX2
-		if (rd->use_avx2 && step == 1 &&
-		    o3a_read_yuv_avx2(rd, row0, row1, chroma, q, n, out))
-			return;
-#elif O3A_STATS_HAVE_NEON
-		if (rd->use_neon && step == 1 &&
-		    o3a_read_yuv_neon(rd, row0, row1, chroma, q, n, out))
+#if O3A_STATS_HAVE_SIMD
+		if (rd->simd && step == 1 &&
+		    o3a_read_yuv_simd(rd, row0, row1, chroma, q, n, out))
 			return;
 #endif
 		read_yuv(rd, row0, row1, chroma, q, n, step, out);
 		return;
 	}
 	if (rd->bayer_order == O3A_BAYER_MONO) {
-#if O3A_STATS_HAVE_AVX2
-		if (rd->use_avx2 && step == 1 &&
-		    o3a_read_mono_avx2(rd, row0, row1, q, n, out))
-			return;
-#elif O3A_STATS_HAVE_NEON
-		if (rd->use_neon && step == 1 &&
-		    o3a_read_mono_neon(rd, row0, row1, q, n, out))
+#if O3A_STATS_HAVE_SIMD
+		if (rd->simd && step == 1 &&
+		    o3a_read_mono_simd(rd, row0, row1, q, n, out))
 			return;
 #endif
 		read_mono(rd, row0, row1, q, n, step, out);
 		return;
 	}
 #if O3A_STATS_HAVE_AVX2
-	if (rd->use_avx2 && step == 1 &&
+	if (rd->simd && step == 1 &&
 	    o3a_read_bayer_avx2(rd, row0, row1, q, n, out))
 		return;
 #endif
@@ -289,37 +281,28 @@ static void segment_sums_scalar(const struct o3a_quads *qd, uint32_t k0,
 	sums->saturated += sat;
 }
 
-void o3a_derive(struct o3a_quads *qd, uint32_t n, bool avx2)
+void o3a_derive(struct o3a_quads *qd, uint32_t n, bool simd)
 {
-#if O3A_STATS_HAVE_AVX2
-	if (avx2) {
-		o3a_derive_avx2(qd, n);
-		return;
-	}
-#elif O3A_STATS_HAVE_NEON
-	/* On arm64 the engine passes its NEON flag (engine.c). */
-	if (avx2) {
-		o3a_derive_neon(qd, n);
+#if O3A_STATS_HAVE_SIMD
+	if (simd) {
+		o3a_derive_simd(qd, n);
 		return;
 	}
 #endif
+	(void)simd;
 	derive_scalar(qd, n);
 }
 
 void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
-		      uint32_t avail, bool avx2, struct o3a_run_sums *sums)
+		      uint32_t avail, bool simd, struct o3a_run_sums *sums)
 {
-#if O3A_STATS_HAVE_AVX2
-	if (avx2) {
-		o3a_segment_sums_avx2(qd, k0, k1, avail, sums);
-		return;
-	}
-#elif O3A_STATS_HAVE_NEON
-	if (avx2) {
-		o3a_segment_sums_neon(qd, k0, k1, avail, sums);
+#if O3A_STATS_HAVE_SIMD
+	if (simd) {
+		o3a_segment_sums_simd(qd, k0, k1, avail, sums);
 		return;
 	}
 #endif
+	(void)simd;
 	segment_sums_scalar(qd, k0, k1, avail, sums);
 }
 
@@ -384,18 +367,11 @@ void o3a_hist_count_scalar(const struct o3a_quads *qd, uint32_t n,
 bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		     uint32_t step)
 {
-	bool fused = false;
-
-#if O3A_STATS_HAVE_AVX2
-	fused = rd->use_avx2;
-#elif O3A_STATS_HAVE_NEON
-	fused = rd->use_neon;
-#endif
 	/* The same rule for AVX2 and NEON: Bayer 10..12-bit unpacked (every
 	 * quad or subsampled), 8-bit and CSI-2 packed 10/12-bit (every quad).
 	 * 8 and 10..12-bit samples: y and Gr + Gb fit 16-bit lanes,
 	 * histograms are indexed by the value itself. */
-	if (!fused || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
+	if (!rd->simd || ha->lut || rd->bayer_order == O3A_BAYER_MONO)
 		return false;
 	if (ha->pitch !=
 	    (rd->bit_depth <= 10 ? O3A_ROW_PITCH_10 : O3A_ROW_PITCH_12))
@@ -411,10 +387,8 @@ bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		  const struct o3a_row_job *job)
 {
-#if O3A_STATS_HAVE_AVX2
-	o3a_row_fast_avx2(rd, ha, job);
-#elif O3A_STATS_HAVE_NEON
-	o3a_row_fast_neon(rd, ha, job);
+#if O3A_STATS_HAVE_SIMD
+	o3a_row_fast_simd(rd, ha, job);
 #else
 	(void)rd;
 	(void)ha;
@@ -422,17 +396,12 @@ void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 #endif
 }
 
-bool o3a_cpu_has_avx2(void)
+bool o3a_cpu_has_simd(void)
 {
 #if O3A_STATS_HAVE_AVX2
 	__builtin_cpu_init();
 	return __builtin_cpu_supports("avx2");
 #else
-	return false;
+	return O3A_STATS_HAVE_NEON; /* always there on AArch64 */
 #endif
-}
-
-bool o3a_cpu_has_neon(void)
-{
-	return O3A_STATS_HAVE_NEON;
 }

@@ -60,8 +60,7 @@ struct o3a_reader {
 	uint16_t black;
 	uint16_t white;	    /* a sample >= white saturates its quad */
 	uint32_t row_bytes; /* readable bytes of each line (>= min stride) */
-	bool use_avx2;
-	bool use_neon; /* the fused kernel may use NEON (arm64) */
+	bool simd; /* the build's SIMD kernels may be used (kernels_simd.h) */
 };
 
 /**
@@ -79,7 +78,6 @@ struct o3a_hist_acc {
 	uint32_t size;	     /* entries per copy */
 	uint32_t pitch;	     /* entries between copies: size + skew */
 	const uint16_t *lut; /* value -> bin, or NULL: index is the value */
-	bool use_avx2;
 };
 
 static inline uint32_t *o3a_hist_copy(const struct o3a_hist_acc *ha,
@@ -96,7 +94,7 @@ struct o3a_run_sums {
 };
 
 /** o3a_derive() - fill qd->gh and qd->y of quads [0, @n). */
-void o3a_derive(struct o3a_quads *qd, uint32_t n, bool avx2);
+void o3a_derive(struct o3a_quads *qd, uint32_t n, bool simd);
 
 /** o3a_hist_count() - count quads [0, @n) into the histograms (even
  * quads into copy 0, odd ones into copy 1). */
@@ -109,7 +107,7 @@ void o3a_hist_count(const struct o3a_quads *qd, uint32_t n,
  * k + 1 < @avail (quads derived so far).
  */
 void o3a_segment_sums(const struct o3a_quads *qd, uint32_t k0, uint32_t k1,
-		      uint32_t avail, bool avx2, struct o3a_run_sums *sums);
+		      uint32_t avail, bool simd, struct o3a_run_sums *sums);
 
 /**
  * One row pair of the window for the fused kernel (kernels_avx2.c, or
@@ -150,11 +148,8 @@ bool o3a_row_fast_ok(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 void o3a_row_fast(const struct o3a_reader *rd, const struct o3a_hist_acc *ha,
 		  const struct o3a_row_job *job);
 
-/** o3a_cpu_has_avx2() - AVX2 usable on this CPU (and built in). */
-bool o3a_cpu_has_avx2(void);
-
-/** o3a_cpu_has_neon() - the NEON fused kernel is built in (arm64, where
- * NEON is always there). */
-bool o3a_cpu_has_neon(void);
+/** o3a_cpu_has_simd() - the build's SIMD kernels can run here (AVX2 on
+ * an x86 CPU that has it; NEON on arm64, where it always is). */
+bool o3a_cpu_has_simd(void);
 
 #endif

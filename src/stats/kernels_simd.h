@@ -61,6 +61,27 @@ void o3a_row_fast_avx2(const struct o3a_reader *rd,
 		       const struct o3a_row_job *job);
 #endif
 
+/* The build's SIMD kernels under one name each (AVX2 on x86, usable when
+ * the CPU has it; NEON on arm64); the engine's `simd` flag says whether
+ * they may be used. */
+#if O3A_STATS_HAVE_AVX2
+#define O3A_STATS_HAVE_SIMD   1
+#define o3a_read_yuv_simd     o3a_read_yuv_avx2
+#define o3a_read_mono_simd    o3a_read_mono_avx2
+#define o3a_derive_simd	      o3a_derive_avx2
+#define o3a_segment_sums_simd o3a_segment_sums_avx2
+#define o3a_row_fast_simd     o3a_row_fast_avx2
+#elif O3A_STATS_HAVE_NEON
+#define O3A_STATS_HAVE_SIMD   1
+#define o3a_read_yuv_simd     o3a_read_yuv_neon
+#define o3a_read_mono_simd    o3a_read_mono_neon
+#define o3a_derive_simd	      o3a_derive_neon
+#define o3a_segment_sums_simd o3a_segment_sums_neon
+#define o3a_row_fast_simd     o3a_row_fast_neon
+#else
+#define O3A_STATS_HAVE_SIMD 0
+#endif
+
 #if O3A_STATS_HAVE_NEON
 /** o3a_row_fast_neon() - the fused kernel on arm64: the contract of
  * o3a_row_fast_avx2() (struct o3a_row_job). */

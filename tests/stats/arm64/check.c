@@ -494,8 +494,8 @@ static void check_dispatch(void)
 	uint32_t step;
 	size_t l, i;
 
-	if (!o3a_cpu_has_neon()) {
-		fprintf(stderr, "o3a_cpu_has_neon() is false on arm64\n");
+	if (!o3a_cpu_has_simd()) {
+		fprintf(stderr, "o3a_cpu_has_simd() is false on arm64\n");
 		failures++;
 	}
 	for (l = 0; l < 2; l++) {
@@ -509,7 +509,7 @@ static void check_dispatch(void)
 				.packing = fi->packing,
 				.white = (uint16_t)((1u << fi->bit_depth) - 1),
 				.row_bytes = 4096,
-				.use_neon = true,
+				.simd = true,
 			};
 			struct o3a_hist_acc ha = {
 				.pitch = fi->bit_depth <= 10 ? O3A_ROW_PITCH_10
@@ -529,15 +529,15 @@ static void check_dispatch(void)
 						fi->name, step, !want, want);
 					failures++;
 				}
-				rd.use_neon = false;
+				rd.simd = false;
 				if (o3a_row_fast_ok(&rd, &ha, step)) {
 					fprintf(stderr,
 						"o3a_row_fast_ok(%s) true "
-						"without use_neon\n",
+						"without simd\n",
 						fi->name);
 					failures++;
 				}
-				rd.use_neon = true;
+				rd.simd = true;
 			}
 		}
 	}
