@@ -54,9 +54,26 @@ struct block_ctx {
 	uint8_t *sat;
 };
 
-/* The four positions of 16 quads (row 0 even/odd, row 1 even/odd). */
-static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
-				     uint32_t k)
+/* Levels for @rd's samples (@mask: the bits to keep), output into @out's
+ * planes R, Gr, Gb, B in that order. */
+static inline AVX2 void block_ctx_init(struct block_ctx *c,
+				       const struct o3a_reader *rd,
+				       __m256i mask, struct o3a_quads *out)
+{
+	c->mask = mask;
+	c->white = _mm256_set1_epi16((short)rd->white);
+	c->black = _mm256_set1_epi16((short)rd->black);
+	c->sat = out->sat;
+	c->dst[0] = out->r;
+	c->dst[1] = out->g1;
+	c->dst[2] = out->g2;
+	c->dst[3] = out->b;
+}
+
+/* Mask the four positions of 16 quads to the bit depth and store which
+ * quads have a sample at or above the white level. */
+static inline AVX2 void block_saturation(const struct block_ctx *c,
+					 __m256i p[4], uint32_t k)
 {
 	__m256i m, s;
 	__m128i s8;
@@ -72,6 +89,15 @@ static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
 	s8 = _mm256_castsi256_si128(_mm256_permute4x64_epi64(s, 0x08));
 	_mm_storeu_si128((__m128i *)(c->sat + k),
 			 _mm_and_si128(s8, _mm_set1_epi8(1)));
+}
+
+/* The four positions of 16 quads (row 0 even/odd, row 1 even/odd). */
+static inline AVX2 void finish_block(const struct block_ctx *c, __m256i p[4],
+				     uint32_t k)
+{
+	unsigned i;
+
+	block_saturation(c, p, k);
 	for (i = 0; i < 4; i++)
 		_mm256_storeu_si256((__m256i *)(c->dst[i] + k),
 				    _mm256_subs_epu16(p[i], c->black));
@@ -190,10 +216,9 @@ AVX2 bool o3a_read_bayer_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 	if (rd->packing == O3A_PACKING_UNPACKED && rd->bit_depth == 8)
 		return false;
 
-	c.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
-	c.white = _mm256_set1_epi16((short)rd->white);
-	c.black = _mm256_set1_epi16((short)rd->black);
-	c.sat = out->sat;
+	block_ctx_init(&c, rd,
+		       _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1)),
+		       out);
 	for (i = 0; i < 4; i++)
 		c.dst[perm[i]] = planes[i];
 
@@ -414,7 +439,7 @@ static inline AVX2 void nv12_block(const uint8_t *y0, const uint8_t *y1,
  * kernel does. Integers: the address may be past the frame, and
  * prefetches never fault.
  */
-static inline AVX2 void prefetch_next_pair(const uint8_t *row1, size_t off,
+static INLINE AVX2 void prefetch_next_pair(const uint8_t *row1, size_t off,
 					   ptrdiff_t pf)
 {
 	uintptr_t at = (uintptr_t)row1 + off + (uintptr_t)pf;
@@ -444,14 +469,7 @@ AVX2 bool o3a_read_yuv_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 	if (n < 16 ||
 	    (!nv12 && !uyvy && rd->fourcc != O3A_FOURCC('Y', 'U', 'Y', 'V')))
 		return false;
-	c.mask = _mm256_set1_epi16(-1);
-	c.white = _mm256_set1_epi16((short)rd->white);
-	c.black = _mm256_set1_epi16((short)rd->black);
-	c.sat = out->sat;
-	c.dst[0] = out->r;
-	c.dst[1] = out->g1;
-	c.dst[2] = out->g2;
-	c.dst[3] = out->b;
+	block_ctx_init(&c, rd, _mm256_set1_epi16(-1), out);
 	/* Whole blocks while the line has room (past n: not used), then one
 	 * ending at the last quad, over quads already read. */
 	for (k = 0; k < n; k += 16) {
@@ -485,19 +503,10 @@ static inline AVX2 void mono_block(const struct block_ctx *c, __m256i p[4],
 				   uint32_t k)
 {
 	const __m256i three = _mm256_set1_epi16(3);
-	__m256i m, s, hi = _mm256_setzero_si256(), lo = hi, y;
-	__m128i s8;
+	__m256i hi = _mm256_setzero_si256(), lo = hi, y;
 	unsigned i;
 
-	for (i = 0; i < 4; i++)
-		p[i] = _mm256_and_si256(p[i], c->mask);
-	m = _mm256_max_epu16(_mm256_max_epu16(p[0], p[1]),
-			     _mm256_max_epu16(p[2], p[3]));
-	s = _mm256_cmpeq_epi16(_mm256_max_epu16(m, c->white), m);
-	s = _mm256_packs_epi16(s, s);
-	s8 = _mm256_castsi256_si128(_mm256_permute4x64_epi64(s, 0x08));
-	_mm_storeu_si128((__m128i *)(c->sat + k),
-			 _mm_and_si128(s8, _mm_set1_epi8(1)));
+	block_saturation(c, p, k);
 	for (i = 0; i < 4; i++) {
 		__m256i v = _mm256_subs_epu16(p[i], c->black);
 
@@ -527,14 +536,9 @@ AVX2 bool o3a_read_mono_avx2(const struct o3a_reader *rd, const uint8_t *row0,
 
 	if (n < 16 || rd->packing != O3A_PACKING_UNPACKED || rd->bit_depth > 16)
 		return false;
-	c.mask = _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1));
-	c.white = _mm256_set1_epi16((short)rd->white);
-	c.black = _mm256_set1_epi16((short)rd->black);
-	c.sat = out->sat;
-	c.dst[0] = out->r;
-	c.dst[1] = out->g1;
-	c.dst[2] = out->g2;
-	c.dst[3] = out->b;
+	block_ctx_init(&c, rd,
+		       _mm256_set1_epi16((short)((1u << rd->bit_depth) - 1)),
+		       out);
 	for (k = 0; k < n; k += 16) {
 		size_t off = (size_t)(q + k) * qb;
 		const __m256i *s0, *s1;
@@ -985,12 +989,7 @@ static INLINE AVX2 void row_fast(const struct o3a_reader *rd,
 				     : fmt == FMT_U8  ? qb * 2
 						      : qb * 4;
 
-			uintptr_t at = (uintptr_t)row1 + off + (uintptr_t)pf;
-
-			/* (integers: the address may be past the frame) */
-			_mm_prefetch((const char *)at, _MM_HINT_T0);
-			_mm_prefetch((const char *)(at + (uintptr_t)pf),
-				     _MM_HINT_T0);
+			prefetch_next_pair(row1, off, pf);
 		}
 		if (block_readable(&k, fmt, sub, q0 + (size_t)b * k.step)) {
 			block_load(&k, order, fmt, sub, row0, row1,
