@@ -537,7 +537,9 @@ static int record_frame(struct capture *c, const struct cli_loop_frame *f)
 	if (!c->rec) {
 		struct o3a_recording_info info;
 		size_t size = 0;
-		void *data = cli_read_file(f->tuning_path, TUNING_MAX, &size);
+		void *data;
+
+		cli_read_file(f->tuning_path, TUNING_MAX, &data, &size);
 
 		o3a_recording_info_init(&info);
 		info.mode = f->info->mode;

@@ -135,20 +135,33 @@ int cli_metadata_line(FILE *f, uint64_t frame, const o3a_controls *metadata,
 	return ferror(f) ? -EIO : 0;
 }
 
-void *cli_read_file(const char *path, size_t max, size_t *size)
+int cli_read_file(const char *path, size_t max, void **data, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = f ? malloc(max + 1) : NULL;
-	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	uint8_t *buf = NULL;
+	long len;
+	int ret = 0;
 
-	if (f)
-		fclose(f);
-	if (!buf || n > max) {
+	*data = NULL;
+	if (!f)
+		return -errno;
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET))
+		ret = -ESPIPE;
+	else if ((unsigned long)len > max)
+		ret = -EFBIG;
+	else if (!(buf = malloc(len ? (size_t)len : 1)))
+		ret = -ENOMEM;
+	else if (fread(buf, 1, (size_t)len, f) != (size_t)len)
+		ret = -EIO;
+	fclose(f);
+	if (ret) {
 		free(buf);
-		return NULL;
+		return ret;
 	}
-	*size = n;
-	return buf;
+	*data = buf;
+	*size = (size_t)len;
+	return 0;
 }
 
 FILE *cli_open_output(const char *path)

@@ -42,11 +42,12 @@ int cli_metadata_line(FILE *f, uint64_t frame, const o3a_controls *metadata,
 		      const struct o3a_sim_truth *truth);
 
 /**
- * cli_read_file() - read a whole file of at most @max bytes.
- * Return: a buffer to free(), with *@size set; NULL when it cannot be
- * opened or read, or is larger than @max.
+ * cli_read_file() - read a whole (seekable) file of at most @max bytes
+ * into *@data, a buffer to free(), and its length into *@size.
+ * Return: 0, or -errno (-EFBIG: larger than @max; -ESPIPE: not seekable);
+ * *@data is NULL then.
  */
-void *cli_read_file(const char *path, size_t max, size_t *size);
+int cli_read_file(const char *path, size_t max, void **data, size_t *size);
 
 /** The largest tuning file read whole (the loader's own limit). */
 #define TUNING_MAX (16u << 20)

@@ -264,7 +264,9 @@ static o3a_context *make_context(const struct replay *r,
 	}
 	if (!r->tuning && info->digest_algorithm) {
 		size_t n = 0;
-		void *buf = cli_read_file(tuning, TUNING_MAX, &n);
+		void *buf;
+
+		cli_read_file(tuning, TUNING_MAX, &buf, &n);
 
 		if (o3a_recording_digest(buf ? buf : "", buf ? n : 0) !=
 		    info->digest)

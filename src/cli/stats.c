@@ -45,31 +45,11 @@ struct input {
 
 static int read_file(const char *path, uint8_t **data, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	long len;
+	int ret = cli_read_file(path, SIZE_MAX, (void **)data, size);
 
-	if (!f) {
-		fprintf(stderr, "open3a stats: %s: %s\n", path,
-			strerror(errno));
-		return -errno;
-	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fprintf(stderr, "open3a stats: %s: cannot seek\n", path);
-		fclose(f);
-		return -EIO;
-	}
-	*data = malloc(len ? (size_t)len : 1);
-	if (!*data || fread(*data, 1, (size_t)len, f) != (size_t)len) {
-		fprintf(stderr, "open3a stats: %s: read failed\n", path);
-		free(*data);
-		*data = NULL;
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*size = (size_t)len;
-	return 0;
+	if (ret)
+		fprintf(stderr, "open3a stats: %s: %s\n", path, strerror(-ret));
+	return ret;
 }
 
 static bool is_tiff(const uint8_t *d, size_t n)
