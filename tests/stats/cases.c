@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "cases.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "reference.h"
@@ -93,4 +94,18 @@ void case_fill(const struct case_desc *cd, struct o3a_raw_frame *f,
 	}
 	f->data = data;
 	f->size = size;
+}
+
+void case_describe(const struct case_desc *cd, const struct o3a_raw_frame *f,
+		   char *buf, size_t size)
+{
+	const struct o3a_stats_config *c = &cd->cfg;
+
+	snprintf(buf, size,
+		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
+		 "black %u white %u sub %u threads %u",
+		 cd->fmt, f->width, f->height, f->stride, c->window.x,
+		 c->window.y, c->window.width, c->window.height, c->cols,
+		 c->rows, c->hist_bins, c->black_level, c->white_level,
+		 c->subsample, c->threads);
 }

@@ -44,4 +44,10 @@ size_t case_frame_size(const struct case_desc *cd, struct o3a_raw_frame *f);
 void case_fill(const struct case_desc *cd, struct o3a_raw_frame *f,
 	       uint8_t *data, size_t size);
 
+/** case_describe() - @cd and its frame @f in one line (format, size,
+ * stride, window, grid, bins, levels, subsampling, threads), for failure
+ * messages. */
+void case_describe(const struct case_desc *cd, const struct o3a_raw_frame *f,
+		   char *buf, size_t size);
+
 #endif

@@ -105,14 +105,8 @@ static void run_case(const struct case_desc *cd, bool simd)
 		fail();
 	}
 	assert_int_equal(ref_stats(&f, &cd->cfg, want), 0);
-	snprintf(what, sizeof(what),
-		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
-		 "black %u white %u sub %u %s",
-		 cd->fmt, f.width, f.height, f.stride, cd->cfg.window.x,
-		 cd->cfg.window.y, cd->cfg.window.width, cd->cfg.window.height,
-		 cd->cfg.cols, cd->cfg.rows, cd->cfg.hist_bins,
-		 cd->cfg.black_level, cd->cfg.white_level, cd->cfg.subsample,
-		 simd ? "simd" : "scalar");
+	case_describe(cd, &f, what, sizeof(what) - 8);
+	strcat(what, simd ? " simd" : " scalar");
 	assert_same_stats(got, want, what);
 	assert_int_equal(o3a_stats_validate(got, &err), 0);
 	o3a_stats_engine_destroy(e);

@@ -459,14 +459,7 @@ static void run_case(const struct case_desc *cd)
 	size = case_frame_size(cd, &f);
 	data = guarded_alloc(&g, size);
 	case_fill(cd, &f, data, size);
-	snprintf(what, sizeof(what),
-		 "%s %ux%u stride %u win %u,%u %ux%u grid %ux%u bins %u "
-		 "black %u white %u sub %u threads %u",
-		 cd->fmt, f.width, f.height, f.stride, cd->cfg.window.x,
-		 cd->cfg.window.y, cd->cfg.window.width, cd->cfg.window.height,
-		 cd->cfg.cols, cd->cfg.rows, cd->cfg.hist_bins,
-		 cd->cfg.black_level, cd->cfg.white_level, cd->cfg.subsample,
-		 cd->cfg.threads);
+	case_describe(cd, &f, what, sizeof(what));
 	if (ref_stats(&f, &cd->cfg, want)) {
 		fprintf(stderr, "%s: the reference refused the case\n", what);
 		exit(2);
